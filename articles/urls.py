@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "articles"
+urlpatterns = [
+    path("a/<int:pk>/", views.article_short_url, name="short"),
+    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    path("author/<slug:slug>/", views.author_detail, name="author"),
+    re_path(
+        r"^(?P<section>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/"
+        r"(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
+        views.article_detail,
+        name="detail",
+    ),
+]

@@ -1,0 +1,133 @@
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, Author
+from related.models import CuratedLink, DailyViewCount
+from sections.models import Section
+
+from ...markup import to_html
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+KINDS = {label: value for value, label in Article.Kind.choices}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo sections, authors and articles (the seed article among "
+        "them) with a week of reads. Content that exists already is left alone."
+    )
+
+    def handle(self, *args, **options):
+        site = tomllib.loads((CONTENT_DIR / "site.toml").read_text())
+        entries = [self.read_article(path) for path in self.article_paths()]
+        with transaction.atomic():
+            sections = self.load_sections(site["sections"])
+            authors = self.load_authors(site["authors"])
+            created = [
+                entry["slug"]
+                for entry in entries
+                if self.load_article(entry, sections, authors)
+            ]
+            self.load_curated_links(entries, created)
+            counted = self.load_views(entries)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content: {len(sections)} sections, {len(authors)} authors, "
+                f"{len(entries)} articles ({len(created)} new), "
+                f"reads added for {counted} articles."
+            )
+        )
+
+    def article_paths(self):
+        return [CONTENT_DIR / "seed-article.toml", *sorted(CONTENT_DIR.glob("articles/*.toml"))]
+
+    def read_article(self, path):
+        entry = tomllib.loads(path.read_text())
+        entry.setdefault("slug", path.stem)
+        return entry
+
+    def load_sections(self, rows):
+        sections = {}
+        for row in rows:
+            sections[row["slug"]], _ = Section.objects.get_or_create(
+                slug=row["slug"],
+                defaults={
+                    "name": row["name"],
+                    "description": row.get("description", ""),
+                    "nav_order": row.get("nav_order", 100),
+                },
+            )
+        for row in rows:
+            section = sections[row["slug"]]
+            if row.get("parent") and section.parent_id is None:
+                section.parent = sections[row["parent"]]
+                section.show_in_navigation = False
+                section.save()
+        return sections
+
+    def load_authors(self, rows):
+        return {
+            row["slug"]: Author.objects.get_or_create(
+                slug=row["slug"], defaults={"name": row["name"], "bio": row.get("bio", "")}
+            )[0]
+            for row in rows
+        }
+
+    def load_article(self, entry, sections, authors):
+        """Create the article unless it exists; return True if it was created."""
+        if Article.objects.filter(slug=entry["slug"]).exists():
+            return False
+        article = Article.objects.create(
+            slug=entry["slug"],
+            headline=entry["headline"],
+            kind=KINDS[entry.get("kind", "News")],
+            section=sections[entry["section"]],
+            standfirst=entry.get("standfirst", "").strip(),
+            body=to_html(entry["body"]),
+            featured=entry.get("featured", False),
+            status=Article.Status.PUBLISHED,
+            publish_at=entry["published"],
+        )
+        article.tags.set(entry.get("tags", []))
+        for position, slug in enumerate(entry.get("authors", [])):
+            ArticleAuthor.objects.create(
+                article=article, author=authors[slug], position=position
+            )
+        return True
+
+    def load_curated_links(self, entries, created):
+        by_slug = Article.objects.in_bulk(
+            [entry["slug"] for entry in entries], field_name="slug"
+        )
+        for entry in entries:
+            if entry["slug"] not in created:
+                continue
+            for position, target in enumerate(entry.get("related", [])):
+                CuratedLink.objects.create(
+                    article=by_slug[entry["slug"]],
+                    target=by_slug[target],
+                    position=position,
+                )
+
+    def load_views(self, entries):
+        """Spread each article's weekly reads over the last seven days, once."""
+        today = timezone.localdate()
+        week = [today - timedelta(days=n) for n in range(7)]
+        counted = 0
+        for entry in entries:
+            total = entry.get("views", 0)
+            article = Article.objects.get(slug=entry["slug"])
+            if not total or article.daily_views.filter(day__gte=week[-1]).exists():
+                continue
+            share, rest = divmod(total, len(week))
+            DailyViewCount.objects.bulk_create(
+                DailyViewCount(article=article, day=day, views=share + (n < rest))
+                for n, day in enumerate(week)
+            )
+            counted += 1
+        return counted

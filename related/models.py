@@ -1,0 +1,68 @@
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+
+class CuratedLink(models.Model):
+    """A related article picked by an editor; picked links lead the widget."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="curated_links"
+    )
+    target = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="curated_backlinks",
+        verbose_name="related article",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "target"], name="unique_curated_link"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(article=models.F("target")),
+                name="curated_link_not_to_itself",
+            ),
+        ]
+        verbose_name = "hand-picked related article"
+
+    def __str__(self):
+        return f"{self.article} → {self.target}"
+
+
+class DailyViewCountQuerySet(models.QuerySet):
+    def record_view(self, article_id, *, day=None):
+        """Add one read of the article to its count for the day, atomically."""
+        day = day or timezone.localdate()
+        counts = self.filter(article_id=article_id, day=day)
+        if counts.update(views=F("views") + 1):
+            return
+        try:
+            with transaction.atomic():
+                self.create(article_id=article_id, day=day, views=1)
+        except IntegrityError:
+            # Another request created today's row in between.
+            counts.update(views=F("views") + 1)
+
+
+class DailyViewCount(models.Model):
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="daily_views"
+    )
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    objects = DailyViewCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="one_count_per_day")
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="views_day_article_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} on {self.day}: {self.views}"

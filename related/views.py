@@ -1,0 +1,81 @@
+import hashlib
+import logging
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+
+from .models import DailyViewCount
+
+logger = logging.getLogger(__name__)
+
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|facebookexternalhit|embedly|preview|scan|monitor|"
+    r"curl|wget|python-requests|httpx|go-http-client|java/|libwww|headless|"
+    r"lighthouse|pingdom|uptime",
+    re.IGNORECASE,
+)
+
+
+def is_bot(request):
+    """Return True if the request looks automated rather than a reader's."""
+    user_agent = request.headers.get("User-Agent", "")
+    prefetch = request.headers.get("Sec-Purpose", "") or request.headers.get(
+        "Purpose", ""
+    )
+    return not user_agent or bool(BOT_USER_AGENT.search(user_agent)) or "prefetch" in prefetch
+
+
+def reader_fingerprint(request, article_id):
+    """Return a salted hash naming one reader and article for today.
+
+    No cookie is set and no IP address is stored: the hash changes daily and
+    cannot be reversed without the secret key.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    header = settings.NEWSROOM_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        address = request.META[header].split(",")[0].strip()
+    material = "|".join(
+        [
+            settings.SECRET_KEY,
+            timezone.localdate().isoformat(),
+            address,
+            request.headers.get("User-Agent", ""),
+            str(article_id),
+        ]
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+# The beacon changes no reader's data and must work from cached pages, which
+# carry no per-reader CSRF token; it only ever adds one to a counter.
+@csrf_exempt
+@require_POST
+@never_cache
+def view_beacon(request):
+    """Count one read of a live article, sent by static/js/view-beacon.js."""
+    try:
+        article_id = int(request.POST.get("article", ""))
+    except ValueError:
+        return HttpResponseBadRequest("article must be an article id")
+    if is_bot(request):
+        return HttpResponse(status=204)
+    try:
+        if not Article.objects.live().filter(pk=article_id).exists():
+            return HttpResponse(status=204)
+        key = "view-seen:" + reader_fingerprint(request, article_id)
+        if cache.add(key, 1, timeout=settings.NEWSROOM_VIEW_DEDUPE_SECONDS):
+            DailyViewCount.objects.record_view(article_id)
+    except DatabaseError:
+        # Counting must never break a reader's page; a lost count is acceptable.
+        logger.exception("Could not record a view of article %s", article_id)
+    return HttpResponse(status=204)
