@@ -142,7 +142,9 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def tag_suggestions(self, request):
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+        if not (
+            self.has_add_permission(request) or self.has_change_permission(request)
+        ):
             raise PermissionDenied
         term = request.GET.get("q", "").strip()[:100]
         names = (

@@ -87,8 +87,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_article_page(self):
         """Return articles with everything their own page shows."""
-        return self.for_listing().select_related("section__parent").prefetch_related(
-            "tags"
+        return (
+            self.for_listing()
+            .select_related("section__parent")
+            .prefetch_related("tags")
         )
 
 
@@ -200,7 +202,9 @@ class Article(models.Model):
 
     def is_live(self):
         """Return True if readers may see this article now."""
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        )
 
     def is_scheduled(self):
         """Return True if the article is published but its time has not come."""
@@ -229,7 +233,9 @@ class Article(models.Model):
 
 
 class ArticleAuthor(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -45,4 +45,3 @@ def author_detail(request, slug):
         "articles/author_detail.html",
         {"author": author, "page_obj": paginate(request, articles)},
     )
-

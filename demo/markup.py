@@ -17,7 +17,9 @@ def to_html(text):
         if block.startswith("## "):
             blocks.append(f"<h2>{escape(block[3:].strip())}</h2>")
         elif block.startswith("> "):
-            blocks.append(f"<blockquote><p>{escape(block[2:].strip())}</p></blockquote>")
+            blocks.append(
+                f"<blockquote><p>{escape(block[2:].strip())}</p></blockquote>"
+            )
         else:
             blocks.append(f"<p>{escape(block)}</p>")
     return "\n".join(blocks)

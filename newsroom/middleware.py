@@ -12,5 +12,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path.startswith("/admin/"):
-            parts.replace = {**(parts.replace or {}), "style-src": [SELF, UNSAFE_INLINE]}
+            parts.replace = {
+                **(parts.replace or {}),
+                "style-src": [SELF, UNSAFE_INLINE],
+            }
         return parts

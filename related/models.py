@@ -62,7 +62,9 @@ class DailyViewCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "day"], name="one_count_per_day")
         ]
-        indexes = [models.Index(fields=["day", "article"], name="views_day_article_idx")]
+        indexes = [
+            models.Index(fields=["day", "article"], name="views_day_article_idx")
+        ]
 
     def __str__(self):
         return f"{self.article_id} on {self.day}: {self.views}"

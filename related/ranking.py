@@ -32,10 +32,12 @@ def related_articles(article, *, limit=5):
     excluded = {article.pk, *(a.pk for a in picked)}
 
     tag_scores = _shared_tag_scores(article)
-    same_section = live.filter(section_id=article.section_id).exclude(
-        pk__in=excluded
-    ).order_by("-publish_at", "-pk")[: wanted]
-    candidate_ids = (set(tag_scores) | set(same_section.values_list("pk", flat=True)))
+    same_section = (
+        live.filter(section_id=article.section_id)
+        .exclude(pk__in=excluded)
+        .order_by("-publish_at", "-pk")[:wanted]
+    )
+    candidate_ids = set(tag_scores) | set(same_section.values_list("pk", flat=True))
     candidate_ids -= excluded
     if not candidate_ids:
         return picked

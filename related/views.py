@@ -31,7 +31,11 @@ def is_bot(request):
     prefetch = request.headers.get("Sec-Purpose", "") or request.headers.get(
         "Purpose", ""
     )
-    return not user_agent or bool(BOT_USER_AGENT.search(user_agent)) or "prefetch" in prefetch
+    return (
+        not user_agent
+        or bool(BOT_USER_AGENT.search(user_agent))
+        or "prefetch" in prefetch
+    )
 
 
 def reader_fingerprint(request, article_id):

@@ -4,7 +4,18 @@ from django.urls import reverse
 
 # Top-level URL paths that a section slug would shadow.
 RESERVED_SLUGS = frozenset(
-    {"a", "admin", "api", "author", "beacon", "feeds", "media", "search", "static", "tag"}
+    {
+        "a",
+        "admin",
+        "api",
+        "author",
+        "beacon",
+        "feeds",
+        "media",
+        "search",
+        "static",
+        "tag",
+    }
 )
 
 
@@ -49,24 +60,29 @@ class Section(models.Model):
             return f"{self.parent} › {self.name}"
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("sections:detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is reserved for site URLs."})
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A section cannot be its own ancestor."})
+                raise ValidationError(
+                    {"parent": "A section cannot be its own ancestor."}
+                )
             ancestor = ancestor.parent
-
-    def get_absolute_url(self):
-        return reverse("sections:detail", kwargs={"slug": self.slug})
 
     def descendant_ids(self):
         """Return the ids of this section and every section below it."""
-        ids, frontier = {self.pk}, [self.pk]
+        children = {}
+        for pk, parent_id in Section.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        ids, frontier = set(), [self.pk]
         while frontier:
-            frontier = list(
-                Section.objects.filter(parent__in=frontier).values_list("pk", flat=True)
-            )
             ids.update(frontier)
+            frontier = [
+                c for pk in frontier for c in children.get(pk, ()) if c not in ids
+            ]
         return ids

@@ -24,7 +24,9 @@ def front_page(request):
 def section_blocks(lead):
     """Return (section, newest articles) for each navigation section, in menu order."""
     sections = list(Section.objects.all())
-    top_level = {s.pk: s for s in sections if s.parent_id is None and s.show_in_navigation}
+    top_level = {
+        s.pk: s for s in sections if s.parent_id is None and s.show_in_navigation
+    }
     parents = {s.pk: s.parent_id for s in sections}
 
     def top_of(section_id):

@@ -7,11 +7,11 @@ register = template.Library()
 
 @register.inclusion_tag("related/includes/related_articles.html")
 def related_articles(article, limit=5):
-    """Render the articles related to `article`. Usage: {% related_articles article %}"""
+    """Render articles related to `article`. Usage: {% related_articles article %}"""
     return {"articles": ranking.related_articles(article, limit=limit)}
 
 
 @register.inclusion_tag("related/includes/popular_articles.html")
 def popular_articles(limit=5):
-    """Render the most-read live articles of the week. Usage: {% popular_articles 5 %}"""
+    """Render the week's most-read live articles. Usage: {% popular_articles 5 %}"""
     return {"articles": list(ranking.popular_articles(limit=limit))}

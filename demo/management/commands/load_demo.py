@@ -44,7 +44,10 @@ class Command(BaseCommand):
         )
 
     def article_paths(self):
-        return [CONTENT_DIR / "seed-article.toml", *sorted(CONTENT_DIR.glob("articles/*.toml"))]
+        return [
+            CONTENT_DIR / "seed-article.toml",
+            *sorted(CONTENT_DIR.glob("articles/*.toml")),
+        ]
 
     def read_article(self, path):
         entry = tomllib.loads(path.read_text())
@@ -73,7 +76,8 @@ class Command(BaseCommand):
     def load_authors(self, rows):
         return {
             row["slug"]: Author.objects.get_or_create(
-                slug=row["slug"], defaults={"name": row["name"], "bio": row.get("bio", "")}
+                slug=row["slug"],
+                defaults={"name": row["name"], "bio": row.get("bio", "")},
             )[0]
             for row in rows
         }

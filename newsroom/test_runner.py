@@ -1,0 +1,29 @@
+import logging
+
+from django.test.runner import DiscoverRunner
+
+
+class NewsroomTestRunner(DiscoverRunner):
+    """Django's runner, closing with a one-line summary CI tools can read."""
+
+    result = None
+
+    def setup_test_environment(self, **kwargs):
+        super().setup_test_environment(**kwargs)
+        # Tests request 404s and 403s on purpose; their log lines are noise.
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)
+
+    def run_suite(self, suite, **kwargs):
+        self.result = super().run_suite(suite, **kwargs)
+        return self.result
+
+    def run_tests(self, *args, **kwargs):
+        failures = super().run_tests(*args, **kwargs)
+        if self.result is not None:
+            result = self.result
+            failed = len(result.failures) + len(result.errors)
+            failed += len(result.unexpectedSuccesses)
+            skipped = len(result.skipped)
+            passed = result.testsRun - failed - skipped
+            print(f"\ntests: {passed} passed, {failed} failed, {skipped} skipped")
+        return failures

@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from django.utils import timezone
+
+from articles.models import Article
+from articles.testing import make_article, make_author, make_section
+from related.models import DailyViewCount
+from sections.models import Section
+
+
+class FrontPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_section("World News", slug="world", nav_order=1)
+        cls.asia = make_section("Asia", slug="asia", parent=cls.world)
+        cls.sport = make_section("Sport", slug="sport", nav_order=2)
+        cls.lead = make_article(
+            "Lead story", section=cls.world, featured=True, age=timedelta(days=2)
+        )
+        cls.newest = make_article("Newest story", section=cls.sport)
+        cls.in_asia = make_article(
+            "Asia story", section=cls.asia, age=timedelta(hours=3)
+        )
+        make_article("Draft story", section=cls.world, status=Article.Status.DRAFT)
+        make_article(
+            "Future story",
+            section=cls.world,
+            publish_at=timezone.now() + timedelta(minutes=5),
+        )
+
+    def setUp(self):
+        cache.clear()
+
+    def test_newest_featured_article_leads_the_front_page(self):
+        response = self.client.get("/")
+        self.assertEqual(response.context["lead"], self.lead)
+        self.assertContains(response, "Lead story")
+
+    def test_newest_article_leads_when_none_is_featured(self):
+        Article.objects.update(featured=False)
+        self.assertEqual(self.client.get("/").context["lead"], self.newest)
+
+    def test_latest_and_section_blocks_hold_live_articles_grouped_by_section(self):
+        response = self.client.get("/")
+        self.assertEqual(response.context["latest"], [self.newest, self.in_asia])
+        blocks = {
+            section.slug: articles
+            for section, articles in response.context["section_blocks"]
+        }
+        # Subsection articles are grouped under their top-level section.
+        self.assertEqual(blocks, {"world": [self.in_asia], "sport": [self.newest]})
+        self.assertNotContains(response, "Draft story")
+        self.assertNotContains(response, "Future story")
+
+    def test_front_page_query_count_does_not_grow_with_articles(self):
+        self.client.get("/")  # warm up anything cached per process
+        with self.assertNumQueries(8) as first:
+            self.client.get("/")
+        for n in range(20):
+            make_article(
+                f"Extra {n}",
+                section=[self.world, self.asia, self.sport][n % 3],
+                tags=["Extra", f"Tag {n}"],
+                authors=[make_author(f"Extra Writer {n}")],
+            )
+        with self.assertNumQueries(len(first.captured_queries)):
+            self.client.get("/")
+
+    def test_empty_site_renders(self):
+        Article.objects.all().delete()
+        response = self.client.get("/")
+        self.assertContains(response, "No articles have been published yet.")
+
+
+class SectionPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_section("World News", slug="world", description="Abroad.")
+        cls.asia = make_section("Asia", slug="asia", parent=cls.world)
+        cls.old = make_article("Older", section=cls.world, age=timedelta(days=3))
+        cls.new = make_article("Newer", section=cls.asia, age=timedelta(days=1))
+        cls.other = make_article("Elsewhere")
+
+    def test_section_front_lists_its_and_its_subsections_articles_newest_first(self):
+        response = self.client.get("/world/")
+        self.assertEqual(list(response.context["page_obj"]), [self.new, self.old])
+        self.assertNotContains(response, "Elsewhere")
+        self.assertContains(response, "<h1>World News</h1>", html=True)
+        self.assertContains(response, '<a href="/asia/">Asia</a>', html=True)
+
+    def test_subsection_front_lists_only_its_own_articles(self):
+        response = self.client.get("/asia/")
+        self.assertEqual(list(response.context["page_obj"]), [self.new])
+
+    def test_section_query_count_does_not_grow_with_articles(self):
+        with self.assertNumQueries(7) as first:
+            self.client.get("/world/")
+        for n in range(10):
+            make_article(f"More {n}", section=self.asia, tags=[f"T{n}"])
+        with self.assertNumQueries(len(first.captured_queries)):
+            self.client.get("/world/")
+
+
+class SectionModelTests(TestCase):
+    def test_slug_that_shadows_site_urls_is_rejected(self):
+        for slug in ["admin", "tag", "author", "a", "beacon"]:
+            with self.subTest(slug=slug), self.assertRaises(ValidationError):
+                Section(name="Bad", slug=slug).full_clean()
+
+    def test_section_cannot_be_its_own_ancestor(self):
+        world = make_section("World News", slug="world")
+        asia = make_section("Asia", slug="asia", parent=world)
+        world.parent = asia
+        with self.assertRaises(ValidationError):
+            world.full_clean()
+
+    def test_descendant_ids_cover_the_whole_subtree(self):
+        world = make_section("World News", slug="world")
+        asia = make_section("Asia", slug="asia", parent=world)
+        china = make_section("China", slug="china", parent=asia)
+        self.assertEqual(world.descendant_ids(), {world.pk, asia.pk, china.pk})
+        self.assertEqual(asia.descendant_ids(), {asia.pk, china.pk})
+
+
+class PopularWidgetOnPagesTests(TestCase):
+    def test_article_page_popular_widget_ranks_by_views(self):
+        section = make_section("World News", slug="world")
+        quiet = make_article("Quiet story", section=section)
+        busy = make_article("Busy story", section=section)
+        DailyViewCount.objects.create(article=quiet, day=timezone.localdate(), views=3)
+        DailyViewCount.objects.create(article=busy, day=timezone.localdate(), views=30)
+        response = self.client.get(quiet.get_absolute_url())
+        content = response.content.decode()
+        widget = content[content.index("Popular posts") :]
+        self.assertLess(widget.index("Busy story"), widget.index("Quiet story"))
