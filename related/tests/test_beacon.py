@@ -1,0 +1,172 @@
+from datetime import timedelta
+from unittest import mock
+
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
+
+from articles.models import Article
+from articles.testing import make_article
+from related.models import DailyViewCount
+
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+HEADLESS = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/126.0 Safari/537.36"
+)
+
+
+class ViewBeaconTests(TestCase):
+    url = "/beacon/view/"
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article("Read me")
+        cls.other_article = make_article("Read me too")
+
+    def setUp(self):
+        cache.clear()
+
+    def beacon(self, article_id, client=None, user_agent=BROWSER, **headers):
+        return (client or self.client).post(
+            self.url, {"article": article_id}, HTTP_USER_AGENT=user_agent, **headers
+        )
+
+    def views_today(self, article=None):
+        count = DailyViewCount.objects.filter(
+            article=article or self.article, day=timezone.localdate()
+        ).first()
+        return count.views if count else 0
+
+    def test_counts_a_read(self):
+        response = self.beacon(self.article.pk)
+
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(self.views_today(), 1)
+
+    def test_response_is_not_cached(self):
+        response = self.beacon(self.article.pk)
+
+        self.assertIn("no-cache", response.headers["Cache-Control"])
+
+    def test_repeat_read_by_the_same_reader_counts_once(self):
+        self.beacon(self.article.pk)
+        response = self.beacon(self.article.pk)
+
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(self.views_today(), 1)
+
+    def test_same_reader_reading_another_article_counts(self):
+        self.beacon(self.article.pk)
+        self.beacon(self.other_article.pk)
+
+        self.assertEqual(self.views_today(), 1)
+        self.assertEqual(self.views_today(self.other_article), 1)
+
+    def test_different_reader_counts(self):
+        self.beacon(self.article.pk, REMOTE_ADDR="203.0.113.7")
+        self.beacon(self.article.pk, REMOTE_ADDR="198.51.100.20")
+
+        self.assertEqual(self.views_today(), 2)
+
+    def test_same_address_with_another_browser_counts(self):
+        self.beacon(self.article.pk)
+        self.beacon(self.article.pk, user_agent=BROWSER.replace("126.0", "125.0"))
+
+        self.assertEqual(self.views_today(), 2)
+
+    @override_settings(NEWSROOM_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+    def test_readers_behind_a_proxy_are_told_apart_by_the_configured_header(self):
+        self.beacon(self.article.pk, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+        self.beacon(self.article.pk, HTTP_X_FORWARDED_FOR="198.51.100.20, 10.0.0.1")
+        self.beacon(self.article.pk, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2")
+
+        self.assertEqual(self.views_today(), 2)
+
+    def test_bots_are_not_counted(self):
+        for user_agent in [GOOGLEBOT, "curl/8.0", "", HEADLESS]:
+            with self.subTest(user_agent=user_agent):
+                response = self.beacon(self.article.pk, user_agent=user_agent)
+
+                self.assertEqual(response.status_code, 204)
+                self.assertEqual(self.views_today(), 0)
+
+    def test_prefetch_is_not_counted(self):
+        for header in ["HTTP_SEC_PURPOSE", "HTTP_PURPOSE"]:
+            with self.subTest(header=header):
+                response = self.beacon(self.article.pk, **{header: "prefetch"})
+
+                self.assertEqual(response.status_code, 204)
+                self.assertEqual(self.views_today(), 0)
+
+    def test_draft_and_scheduled_articles_are_not_counted(self):
+        draft = make_article("Draft", status=Article.Status.DRAFT)
+        scheduled = make_article(
+            "Scheduled", publish_at=timezone.now() + timedelta(hours=3)
+        )
+        for article in [draft, scheduled]:
+            with self.subTest(article=article):
+                response = self.beacon(article.pk)
+
+                self.assertEqual(response.status_code, 204)
+                self.assertIs(
+                    DailyViewCount.objects.filter(article=article).exists(), False
+                )
+
+    def test_get_is_not_allowed(self):
+        response = self.client.get(
+            self.url, {"article": self.article.pk}, HTTP_USER_AGENT=BROWSER
+        )
+
+        self.assertEqual(response.status_code, 405)
+        self.assertIs(DailyViewCount.objects.exists(), False)
+
+    def test_non_numeric_id_is_a_bad_request(self):
+        for value in ["abc", "", "1.5", "1; DROP TABLE"]:
+            with self.subTest(value=value):
+                response = self.beacon(value)
+
+                self.assertEqual(response.status_code, 400)
+        self.assertIs(DailyViewCount.objects.exists(), False)
+
+    def test_missing_id_is_a_bad_request(self):
+        response = self.client.post(self.url, {}, HTTP_USER_AGENT=BROWSER)
+
+        self.assertEqual(response.status_code, 400)
+
+    def test_unknown_id_stores_nothing(self):
+        missing = Article.objects.order_by("-pk").first().pk + 1000
+
+        response = self.beacon(missing)
+
+        self.assertEqual(response.status_code, 204)
+        self.assertIs(DailyViewCount.objects.exists(), False)
+
+    def test_works_without_a_csrf_token(self):
+        client = Client(enforce_csrf_checks=True)
+
+        response = self.beacon(self.article.pk, client=client)
+
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(self.views_today(), 1)
+
+    def test_database_error_while_counting_still_answers_and_is_logged(self):
+        with (
+            mock.patch(
+                "related.views.DailyViewCount.objects.record_view",
+                side_effect=DatabaseError("database is locked"),
+            ) as record_view,
+            self.assertLogs("related.views", "ERROR") as logs,
+        ):
+            response = self.beacon(self.article.pk)
+
+        self.assertEqual(response.status_code, 204)
+        record_view.assert_called_once_with(self.article.pk)
+        self.assertIn(
+            f"Could not record a view of article {self.article.pk}", logs.output[0]
+        )

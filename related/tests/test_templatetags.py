@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+from django.template import Context, Template
+from django.test import TestCase
+from django.utils import timezone
+
+from articles.models import Article
+from articles.testing import make_article, make_section
+from related.models import CuratedLink, DailyViewCount
+from related.templatetags import related_tags
+
+# Queries the Related posts widget makes, whatever the article: hand-picked
+# links, the article's tags, tagged articles, the live count, same-section
+# candidates, candidate rows, and the chosen articles with their sections.
+RELATED_WIDGET_QUERIES = 7
+
+
+class RelatedArticlesTagTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section("World")
+        cls.article = make_article("Summit opens", section=cls.section, tags=["summit"])
+        cls.older = make_article(
+            "Summit preview", age=timedelta(days=2), tags=["summit"]
+        )
+        cls.newer = make_article(
+            "Summit day two", age=timedelta(hours=2), tags=["summit"]
+        )
+        cls.draft = make_article(
+            "Draft summit notes", status=Article.Status.DRAFT, tags=["summit"]
+        )
+
+    def test_returns_the_ranked_articles(self):
+        self.assertEqual(
+            related_tags.related_articles(self.article),
+            {"articles": [self.newer, self.older]},
+        )
+
+    def test_passes_the_limit_on(self):
+        self.assertEqual(
+            related_tags.related_articles(self.article, limit=1),
+            {"articles": [self.newer]},
+        )
+
+    def test_article_without_related_articles_gets_an_empty_list(self):
+        lonely = make_article("Lonely", tags=["nothing-else"])
+
+        self.assertEqual(related_tags.related_articles(lonely), {"articles": []})
+
+
+class PopularArticlesTagTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        today = timezone.localdate()
+        cls.less = make_article("Less read")
+        cls.most = make_article("Most read", age=timedelta(days=3))
+        cls.draft = make_article("Draft", status=Article.Status.DRAFT)
+        for article, views in [(cls.less, 2), (cls.most, 9), (cls.draft, 50)]:
+            DailyViewCount.objects.create(article=article, day=today, views=views)
+
+    def test_returns_the_most_read_live_articles_as_a_list(self):
+        self.assertEqual(
+            related_tags.popular_articles(), {"articles": [self.most, self.less]}
+        )
+
+    def test_passes_the_limit_on(self):
+        self.assertEqual(related_tags.popular_articles(1), {"articles": [self.most]})
+
+
+class WidgetRenderingTests(TestCase):
+    template = Template(
+        "{% load related_tags %}{% related_articles article %}{% popular_articles 5 %}"
+    )
+
+    @classmethod
+    def setUpTestData(cls):
+        section = make_section("World")
+        cls.article = make_article("Summit opens", section=section, tags=["summit"])
+        cls.related = make_article("Summit & aftermath", tags=["summit"])
+        cls.popular = make_article("Budget passes", age=timedelta(days=1))
+        cls.related_draft = make_article(
+            "Secret summit draft", status=Article.Status.DRAFT, tags=["summit"]
+        )
+        cls.popular_scheduled = make_article(
+            "Embargoed budget story",
+            status=Article.Status.PUBLISHED,
+            publish_at=timezone.now() + timedelta(days=1),
+        )
+        today = timezone.localdate()
+        for article in [cls.popular, cls.popular_scheduled]:
+            DailyViewCount.objects.create(article=article, day=today, views=3)
+
+    def render(self, article):
+        return self.template.render(Context({"article": article}))
+
+    def test_renders_headlines_and_links_of_live_articles(self):
+        html = self.render(self.article)
+
+        self.assertInHTML(
+            f'<a href="{self.related.get_absolute_url()}">Summit &amp; aftermath</a>',
+            html,
+        )
+        self.assertInHTML(
+            f'<a href="{self.popular.get_absolute_url()}">Budget passes</a>', html
+        )
+
+    def test_does_not_render_drafts_or_scheduled_articles(self):
+        html = self.render(self.article)
+
+        self.assertNotIn("Secret summit draft", html)
+        self.assertNotIn(self.related_draft.slug, html)
+        self.assertNotIn("Embargoed budget story", html)
+        self.assertNotIn(self.popular_scheduled.slug, html)
+
+    def test_empty_widgets_say_so(self):
+        DailyViewCount.objects.all().delete()
+        lonely = make_article("Lonely", tags=["nothing-else"])
+
+        html = self.render(lonely)
+
+        self.assertIn("No related posts yet.", html)
+        self.assertIn("Nothing has been read much this week yet.", html)
+
+
+class RelatedWidgetQueryCountTests(TestCase):
+    template = Template("{% load related_tags %}{% related_articles article %}")
+
+    def render(self, article):
+        return self.template.render(Context({"article": article}))
+
+    def test_query_count_does_not_grow_with_tags_candidates_or_curated_links(self):
+        small = make_article("Small", tags=["only"])
+        make_article("Small's neighbour", tags=["only"])
+
+        tags = [f"tag-{n}" for n in range(8)]
+        big_section = make_section("Busy")
+        big = make_article("Big", section=big_section, tags=tags)
+        for n in range(12):
+            make_article(
+                f"Candidate {n}",
+                section=make_section() if n % 2 else big_section,
+                age=timedelta(hours=n + 2),
+                tags=tags[: n % 8 + 1],
+            )
+        for position in range(3):
+            target = make_article(f"Picked {position}", age=timedelta(days=9))
+            CuratedLink.objects.create(article=big, target=target, position=position)
+
+        with self.assertNumQueries(RELATED_WIDGET_QUERIES) as small_queries:
+            small_html = self.render(small)
+        with self.assertNumQueries(RELATED_WIDGET_QUERIES) as big_queries:
+            big_html = self.render(big)
+
+        self.assertEqual(len(small_queries), len(big_queries))
+        # Both renders really listed articles, with their links.
+        self.assertEqual(small_html.count("<li>"), 1)
+        self.assertEqual(big_html.count("<li>"), 5)
+        self.assertIn("Picked 0", big_html)
