@@ -15,8 +15,10 @@ run: install
 	$(MANAGE) create_editor
 	$(MANAGE) runserver 127.0.0.1:8000
 
+# Deprecation warnings are errors: the code must run unchanged on the next Django.
 test: install-dev
-	$(MANAGE) test $(TESTS)
+	$(BIN)/python -W error::DeprecationWarning -W error::PendingDeprecationWarning \
+		manage.py test $(TESTS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -16,7 +16,11 @@ def article_detail(request, section, year, month, day, slug):
     return TemplateResponse(
         request,
         "articles/article_detail.html",
-        {"article": article, "canonical_url": canonical_url},
+        {
+            "article": article,
+            "canonical_url": canonical_url,
+            "current_section_slug": article.section.navigation_slug(),
+        },
     )
 
 

@@ -63,6 +63,10 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("sections:detail", kwargs={"slug": self.slug})
 
+    def navigation_slug(self):
+        """Return the slug of the header link this section belongs under."""
+        return self.parent.slug if self.parent_id else self.slug
+
     def clean(self):
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": f"“{self.slug}” is reserved for site URLs."})

@@ -58,6 +58,7 @@ def section_detail(request, slug):
         "sections/section_detail.html",
         {
             "section": section,
+            "current_section_slug": section.navigation_slug(),
             "subsections": section.children.all(),
             "page_obj": paginate(request, articles),
         },

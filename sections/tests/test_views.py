@@ -136,3 +136,17 @@ class PopularWidgetOnPagesTests(TestCase):
         content = response.content.decode()
         widget = content[content.index("Popular posts") :]
         self.assertLess(widget.index("Busy story"), widget.index("Quiet story"))
+
+
+class NavigationHighlightTests(TestCase):
+    def test_current_section_is_marked_in_the_header(self):
+        world = make_section("World News", slug="world")
+        asia = make_section("Asia", slug="asia", parent=world)
+        article = make_article("In Asia", section=asia)
+        for path in ["/world/", "/asia/", article.get_absolute_url()]:
+            with self.subTest(path=path):
+                self.assertContains(
+                    self.client.get(path),
+                    '<a href="/world/" aria-current="page">World News</a>',
+                    html=True,
+                )
