@@ -39,6 +39,13 @@ class FrontPageTests(TestCase):
         self.assertEqual(response.context["lead"], self.lead)
         self.assertContains(response, "Lead story")
 
+    def test_only_the_lead_story_gets_the_lead_headline(self):
+        response = self.client.get("/")
+        self.assertContains(response, "teaser__headline--lead", count=1)
+        self.assertContains(
+            response, '<h2 class="teaser__headline teaser__headline--lead">'
+        )
+
     def test_newest_article_leads_when_none_is_featured(self):
         Article.objects.update(featured=False)
         self.assertEqual(self.client.get("/").context["lead"], self.newest)
