@@ -137,7 +137,11 @@ class Article(models.Model):
         Author, through="ArticleAuthor", related_name="articles", blank=True
     )
     tags = TaggableManager(
-        blank=True, help_text="Comma-separated. Shared tags drive related posts."
+        blank=True,
+        help_text=(
+            "Separate tags with commas, e.g. “China, United States”. Shared tags "
+            "decide related posts."
+        ),
     )
     featured = models.BooleanField(
         default=False,

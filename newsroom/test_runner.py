@@ -24,6 +24,6 @@ class NewsroomTestRunner(DiscoverRunner):
             failed = len(result.failures) + len(result.errors)
             failed += len(result.unexpectedSuccesses)
             skipped = len(result.skipped)
-            passed = result.testsRun - failed - skipped
+            passed = max(result.testsRun - failed - skipped, 0)
             print(f"\ntests: {passed} passed, {failed} failed, {skipped} skipped")
         return failures

@@ -131,3 +131,23 @@ class BodySanitizingTests(TestCase):
 
     def test_empty_editor_document_is_stored_empty(self):
         self.assertEqual(clean_html("<p></p>"), "")
+
+
+class TagParsingTests(TestCase):
+    def test_commas_separate_tags_and_spaces_stay_in_names(self):
+        from articles.tagging import parse_tags
+
+        self.assertEqual(
+            parse_tags('United States, china,  "Antony  Blinken" ,, China'),
+            ["Antony Blinken", "china", "United States"],
+        )
+        self.assertEqual(parse_tags("Browser Testing"), ["Browser Testing"])
+        self.assertEqual(parse_tags(""), [])
+
+    def test_tag_field_round_trips_multi_word_tags(self):
+        article = make_article(tags=["United States", "Trade"])
+        from taggit.utils import edit_string_for_tags
+
+        self.assertEqual(
+            edit_string_for_tags(article.tags.all()), "Trade, United States"
+        )

@@ -23,7 +23,7 @@ document.addEventListener("DOMContentLoaded", () => {
         for (const name of tags) {
           const option = document.createElement("option");
           // A datalist matches the whole value, so offer the completed list.
-          option.value = prefix + (name.includes(",") || name.includes(" ") ? `"${name}"` : name);
+          option.value = prefix + name;
           list.append(option);
         }
       }, 150);
