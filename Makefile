@@ -18,7 +18,7 @@ run: install
 # Deprecation warnings are errors: the code must run unchanged on the next Django.
 test: install-dev
 	$(BIN)/python -W error::DeprecationWarning -W error::PendingDeprecationWarning \
-		manage.py test $(TESTS)
+		manage.py test --noinput $(TESTS)
 
 lint: install-dev
 	$(BIN)/ruff check .
