@@ -1,15 +1,33 @@
+from collections import Counter
+from datetime import timedelta
+
+import reversion
 from js_asset import Media
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import ngettext
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from .models import Article, ArticleAuthor, Author
+from . import presence, revisions, workflow
+from .forms import ArticleAdminForm
+from .models import Article, ArticleAuthor, Author, Correction, PreviewLink
+from .previews import render_preview, unsaved_preview
+
+Status = Article.Status
+PREVIEW_LINK_HOURS = 48
 
 
 class TagSuggestWidget(TagWidget):
@@ -38,39 +56,88 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = "Byline (in order)"
 
 
-class StatusFilter(admin.SimpleListFilter):
-    title = "visibility"
-    parameter_name = "visibility"
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "published_at"]
+    verbose_name_plural = "Corrections, clarifications and updates"
+
+    def has_add_permission(self, request, obj=None):
+        # Notes belong to articles readers have seen.
+        published = obj is not None and obj.status == Status.PUBLISHED
+        return published and super().has_add_permission(request, obj)
+
+
+class WorkflowStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "Live"),
+            ("unpublished", "Unpublished"),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "live":
-            return queryset.live()
-        if self.value() == "scheduled":
-            return queryset.filter(status=Article.Status.PUBLISHED).exclude(
-                pk__in=Article.objects.live().values("pk")
-            )
-        if self.value() == "draft":
-            return queryset.filter(status=Article.Status.DRAFT)
+        now = timezone.now()
+        match self.value():
+            case "live":
+                return queryset.live()
+            case "scheduled":
+                return queryset.filter(status=Status.PUBLISHED, publish_at__gt=now)
+            case "draft" | "review" | "unpublished":
+                return queryset.filter(status=self.value())
         return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = "owner"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            user = request.user
+            bylined = ArticleAuthor.objects.filter(author__user=user)
+            return queryset.filter(
+                Q(created_by=user) | Q(pk__in=bylined.values("article_id"))
+            )
+        return queryset
+
+
+class SectionChoiceForm(forms.Form):
+    section = forms.ModelChoiceField(
+        queryset=Article._meta.get_field("section").related_model.objects.all()
+    )
+
+
+class TagChoiceForm(forms.Form):
+    tag = forms.CharField(max_length=100, help_text="An existing or a new tag.")
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_template = "admin/articles/article/history.html"
     list_display = [
         "headline",
         "kind",
         "section",
         "byline",
-        "status",
+        "state_badge",
         "publish_at",
-        "is_live",
+        "updated_at",
     ]
     list_filter = [
-        StatusFilter,
-        "status",
+        WorkflowStateFilter,
+        OwnerFilter,
         "kind",
         "section",
         ("bylines__author", admin.RelatedOnlyFieldListFilter),
@@ -80,12 +147,16 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [ArticleAuthorInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    inlines = [ArticleAuthorInline, CorrectionInline]
+    actions = ["publish_selected", "unpublish_selected", "move_to_section", "add_tag"]
     fieldsets = [
-        (None, {"fields": ["kind", "headline", "standfirst", "body"]}),
+        (
+            None,
+            {"fields": ["kind", "headline", "standfirst", "body", "loaded_version"]},
+        ),
         ("Filing", {"fields": ["section", "tags"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "featured"]}),
+        ("Publishing", {"fields": ["workflow_state", "publish_at", "featured"]}),
+        ("Search engines", {"fields": ["seo_title", "seo_description"]}),
         ("Advanced options", {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
@@ -100,6 +171,13 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["workflow_state"]
+        if not workflow.is_editor(request.user):
+            # Writers propose; only editors decide when and how prominently.
+            readonly += ["publish_at", "featured"]
+        return readonly
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             kwargs["widget"] = TagSuggestWidget(
@@ -107,22 +185,72 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    # Permissions: the workflow rules decide, on the server, per article.
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.is_editor(request.user) or (
+            obj.status == Status.DRAFT and obj.is_owned_by(request.user)
+        )
+
+    # Columns.
+
     @admin.display(description="Authors")
     def byline(self, article):
         return ", ".join(author.name for author in article.byline_authors())
 
-    @admin.display(boolean=True, description="Live")
-    def is_live(self, article):
-        return article.is_live()
+    @admin.display(description="State", ordering="status")
+    def state_badge(self, article):
+        state, label = workflow_state(article)
+        return format_html('<span class="state-badge state-{}">{}</span>', state, label)
+
+    @admin.display(description="State")
+    def workflow_state(self, article):
+        if article.pk is None:
+            return "Draft (not saved yet)"
+        event = article.workflow_events.select_related("user").first()
+        _, label = workflow_state(article)
+        if event is None:
+            return label
+        who = event.user.get_username() if event.user else "the system"
+        when = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")
+        return f"{label} – last step “{event.action}” by {who}, {when}"
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_live() else None
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        # The rich-text editor loads an import map, an inline script: it runs
-        # under the Content-Security-Policy only with this request's nonce.
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
+    # Saving: every save is a revision; workflow buttons apply transitions.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_transition" in request.POST:
+            name = request.POST["_transition"]
+            if name not in workflow.TRANSITIONS:
+                raise PermissionDenied
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        step = None
+        if name := request.POST.get("_transition"):
+            # Raises PermissionDenied (403, nothing saved) when not allowed.
+            step = workflow.apply(obj, name, user=request.user)
+        super().save_model(request, obj, form, change)
+        if step is not None:
+            workflow.record(obj, step, user=request.user)
+            self.message_user(
+                request, f"“{obj}”: {step.action} done.", messages.SUCCESS
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -131,20 +259,103 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change and own_profile and not article.bylines.exists():
             ArticleAuthor.objects.create(article=article, author=own_profile)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            for correction in formset.save(commit=False):
+                correction.created_by = correction.created_by or request.user
+                correction.save()
+            for correction in formset.deleted_objects:
+                correction.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        reversion.set_comment("Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        logged = entry[0] if isinstance(entry, list) else entry
+        reversion.set_comment(logged.get_change_message() or "Saved.")
+        return entry
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        # The rich-text editor loads an import map, an inline script: it runs
+        # under the Content-Security-Policy only with this request's nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        article = obj or Article(status=Status.DRAFT, created_by=request.user)
+        context["workflow_buttons"] = [
+            (t.name, workflow.transition_label(t, article))
+            for t in workflow.allowed_transitions(request.user, article)
+        ]
+        if obj is not None:
+            context["other_editors"] = presence.mark_editing(obj.pk, request.user)
+            context["preview_links"] = obj.preview_links.usable()
+            context["can_share_preview"] = request.user.has_perm(
+                "articles.add_previewlink"
+            )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def response_change(self, request, obj):
+        if "_transition" in request.POST:
+            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    # Extra pages: tag suggestions, presence, previews, history.
+
     def get_urls(self):
+        def view(func):
+            return self.admin_site.admin_view(func)
+
         return [
+            path("tags/", view(self.tag_suggestions), name="articles_article_tags"),
             path(
-                "tags/",
-                self.admin_site.admin_view(self.tag_suggestions),
-                name="articles_article_tags",
+                "<int:pk>/editing/",
+                view(self.still_editing),
+                name="articles_article_editing",
+            ),
+            path(
+                "<int:pk>/preview/",
+                view(self.preview),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:pk>/preview-links/",
+                view(self.create_preview_link),
+                name="articles_article_previewlink_add",
+            ),
+            path(
+                "<int:pk>/preview-links/<int:link_id>/revoke/",
+                view(self.revoke_preview_link),
+                name="articles_article_previewlink_revoke",
+            ),
+            path(
+                "<int:pk>/history/compare/",
+                view(self.compare_revisions),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/history/<int:version_id>/restore/",
+                view(self.restore_revision),
+                name="articles_article_restore",
             ),
             *super().get_urls(),
         ]
 
+    def _article(self, request, pk, *, edit=False):
+        article = get_object_or_404(Article, pk=pk)
+        allowed = (
+            self.has_change_permission(request, article)
+            if edit
+            else self.has_view_or_change_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
     def tag_suggestions(self, request):
-        if not (
-            self.has_add_permission(request) or self.has_change_permission(request)
-        ):
+        if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         term = request.GET.get("q", "").strip()[:100]
         names = (
@@ -154,29 +365,219 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return JsonResponse({"tags": list(names.values_list("name", flat=True)[:10])})
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
-    def publish_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            if article.status != Article.Status.PUBLISHED:
-                article.publish()
-                count += 1
+    @never_cache
+    def still_editing(self, request, pk):
+        article = self._article(request, pk)
+        return JsonResponse({"others": presence.mark_editing(article.pk, request.user)})
+
+    @never_cache
+    def preview(self, request, pk):
+        """Show the article as readers will see it: saved, or the form's changes."""
+        article = self._article(request, pk)
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            form_class = self.get_form(request, article, change=True)
+            article, tags = unsaved_preview(form_class, request, article)
+            return render_preview(request, article, tags=tags)
+        return render_preview(request, article)
+
+    @require_POST
+    def create_preview_link(self, request, pk):
+        article = self._article(request, pk)
+        if not request.user.has_perm("articles.add_previewlink"):
+            raise PermissionDenied
+        try:
+            hours = int(request.POST.get("hours") or PREVIEW_LINK_HOURS)
+        except ValueError:
+            hours = PREVIEW_LINK_HOURS
+        hours = max(1, min(hours, 24 * 30))
+        link = PreviewLink.objects.create(
+            article=article,
+            created_by=request.user,
+            expires_at=timezone.now() + timedelta(hours=hours),
+        )
+        url = request.build_absolute_uri(link.get_absolute_url())
         self.message_user(
             request,
-            ngettext("%d article published.", "%d articles published.", count) % count,
+            format_html(
+                "Preview link (valid for {} hours): <code>{}</code>", hours, url
+            ),
             messages.SUCCESS,
         )
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    @require_POST
+    def revoke_preview_link(self, request, pk, link_id):
+        article = self._article(request, pk)
+        if not request.user.has_perm("articles.change_previewlink"):
+            raise PermissionDenied
+        link = get_object_or_404(article.preview_links, pk=link_id)
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        self.message_user(
+            request, "The preview link no longer works.", messages.SUCCESS
+        )
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self._article(request, object_id)
+        versions = list(revisions.versions_of(article))
+        rows = [
+            {
+                "version": v,
+                "previous": versions[i + 1] if i + 1 < len(versions) else None,
+            }
+            for i, v in enumerate(versions)
+        ]
+        context = {
+            "revision_rows": rows,
+            "workflow_events": article.workflow_events.select_related("user"),
+            "can_restore": self.has_change_permission(request, article),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context=context)
+
+    def compare_revisions(self, request, pk):
+        article = self._article(request, pk)
+        versions = revisions.versions_of(article)
+        try:
+            old = versions.get(pk=int(request.GET.get("from", "")))
+            new_id = request.GET.get("to", "current")
+            new = None if new_id == "current" else versions.get(pk=int(new_id))
+        except (ValueError, versions.model.DoesNotExist) as error:
+            raise Http404("No such revision.") from error
+        new_snapshot = (
+            revisions.current_snapshot(article)
+            if new is None
+            else revisions.snapshot(new)
+        )
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": article,
+                "title": f"Compare revisions of “{article}”",
+                "old": old,
+                "new": new,
+                "changes": revisions.compare(revisions.snapshot(old), new_snapshot),
+                "can_restore": self.has_change_permission(request, article),
+            },
+        )
+
+    @require_POST
+    def restore_revision(self, request, pk, version_id):
+        article = self._article(request, pk, edit=True)
+        version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+        revisions.restore(article, version, user=request.user)
+        self.message_user(
+            request,
+            "The old revision's content is back, saved as a new revision.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    # Bulk actions: each article is checked on its own, and the result reported.
+
+    def _report(self, request, done, verb, skipped):
+        parts = [f"{done} {verb}"]
+        parts += [f"{n} skipped: {reason}" for reason, n in skipped.items()]
+        level = messages.SUCCESS if not skipped else messages.WARNING
+        self.message_user(request, ", ".join(parts) + ".", level)
+
+    def _transition_each(self, request, queryset, name, verb):
+        step, done, skipped = workflow.TRANSITIONS[name], 0, Counter()
+        for article in queryset:
+            if article.status not in step.sources:
+                already = article.status == step.target
+                skipped[f"already {verb}" if already else "not possible"] += 1
+                continue
+            try:
+                workflow.transition(article, name, user=request.user)
+            except PermissionDenied:
+                skipped["not allowed"] += 1
+            else:
+                done += 1
+        self._report(request, done, verb, skipped)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._transition_each(request, queryset, "publish", "published")
 
     @admin.action(description="Unpublish selected articles", permissions=["change"])
     def unpublish_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            if article.status == Article.Status.PUBLISHED:
-                article.unpublish()
-                count += 1
-        self.message_user(
+        self._transition_each(request, queryset, "unpublish", "unpublished")
+
+    def _edit_each(self, request, queryset, change, verb):
+        done, skipped = 0, Counter()
+        with transaction.atomic():
+            for article in queryset:
+                if not workflow.can_edit(request.user, article):
+                    skipped["not allowed"] += 1
+                    continue
+                with reversion.create_revision():
+                    change(article)
+                    reversion.set_user(request.user)
+                    reversion.set_comment(f"Bulk action: {verb}.")
+                done += 1
+        self._report(request, done, verb, skipped)
+
+    def _choice_page(self, request, queryset, form, action, title):
+        return TemplateResponse(
             request,
-            ngettext("%d article unpublished.", "%d articles unpublished.", count)
-            % count,
-            messages.SUCCESS,
+            "admin/articles/article/bulk_choice.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "form": form,
+                "action": action,
+                "articles": queryset,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
         )
+
+    @admin.action(
+        description="Move selected articles to a section", permissions=["change"]
+    )
+    def move_to_section(self, request, queryset):
+        form = SectionChoiceForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._choice_page(
+                request, queryset, form, "move_to_section", "Move articles to a section"
+            )
+        section = form.cleaned_data["section"]
+
+        def move(article):
+            article.section = section
+            article.save()
+
+        self._edit_each(request, queryset, move, f"moved to {section}")
+        return None
+
+    @admin.action(description="Add a tag to selected articles", permissions=["change"])
+    def add_tag(self, request, queryset):
+        form = TagChoiceForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._choice_page(
+                request, queryset, form, "add_tag", "Add a tag to articles"
+            )
+        name = form.cleaned_data["tag"].strip()
+
+        def tag(article):
+            article.tags.add(name)
+            article.save()
+
+        self._edit_each(request, queryset, tag, f"tagged “{name}”")
+        return None
+
+
+def workflow_state(article):
+    """Return (css state, label) for the article's place in the workflow."""
+    if article.status == Status.PUBLISHED:
+        if article.is_live():
+            return "live", "Live"
+        return "scheduled", "Scheduled"
+    return article.status, article.get_status_display()

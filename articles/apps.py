@@ -1,5 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
+
+    def ready(self):
+        import reversion
+        from taggit.models import TaggedItem
+
+        from .roles import sync_roles_after_migrate
+
+        # Revisions keep the byline and the tags with the article.
+        article = self.get_model("Article")
+        reversion.register(article, follow=["bylines", "tagged_items"])
+        reversion.register(self.get_model("ArticleAuthor"))
+        if not reversion.is_registered(TaggedItem):
+            reversion.register(TaggedItem)
+        # New permissions (new models, new apps) reach the role groups.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="sync-roles")

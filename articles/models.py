@@ -1,7 +1,9 @@
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber
@@ -90,14 +92,16 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.for_listing()
             .select_related("section__parent")
-            .prefetch_related("tags")
+            .prefetch_related("tags", "corrections")
         )
 
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     class Kind(models.TextChoices):
         NEWS = "news", "News"
@@ -148,7 +152,11 @@ class Article(models.Model):
         help_text="The newest featured live article leads the front page.",
     )
     status = models.CharField(
-        max_length=20, choices=Status, default=Status.DRAFT, db_index=False
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        editable=False,
+        help_text="Changed with the workflow buttons, never typed.",
     )
     publish_at = models.DateTimeField(
         "publish time",
@@ -158,13 +166,46 @@ class Article(models.Model):
             "has come. A future time schedules it."
         ),
     )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=120,
+        blank=True,
+        help_text="The title search engines show; the headline when empty.",
+    )
+    seo_description = models.CharField(
+        "SEO description",
+        max_length=300,
+        blank=True,
+        help_text="The summary search engines show; the standfirst when empty.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(
+        "modified time",
+        auto_now=True,
+        help_text="Changes on every save and with every correction.",
+    )
+    # Counts saves, so that a save based on an outdated copy can be refused.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+    tagged_items = GenericRelation(TaggedItem, related_query_name="article")
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        permissions = [
+            (
+                "publish_article",
+                "Can publish, schedule, unpublish and correct articles",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["status", "-publish_at"], name="article_status_publish_idx"
@@ -186,7 +227,11 @@ class Article(models.Model):
         self.body = clean_html(self.body)
         if not self.slug:
             self.slug = self._unique_slug()
+        self.edit_version += 1
+        previous_url = self._saved_url()
         super().save(*args, **kwargs)
+        if previous_url:
+            self._remember_former_url(previous_url)
 
     def get_absolute_url(self):
         published = timezone.localtime(self.publish_at)
@@ -218,15 +263,39 @@ class Article(models.Model):
         """Return the authors in byline order (prefetched by for_listing())."""
         return [byline.author for byline in self.bylines.all()]
 
-    def publish(self, *, at=None):
-        self.status = self.Status.PUBLISHED
-        if at is not None:
-            self.publish_at = at
-        self.save()
+    def is_owned_by(self, user):
+        """Return True if the user created the article or is in its byline."""
+        if self.created_by_id == user.pk:
+            return True
+        return self.bylines.filter(author__user=user).exists()
 
-    def unpublish(self):
-        self.status = self.Status.DRAFT
-        self.save()
+    def publish(self, *, by=None, at=None):
+        """Publish the article (or schedule it, for a future time)."""
+        from .workflow import transition
+
+        transition(self, "publish", user=by, publish_at=at)
+
+    def unpublish(self, *, by=None):
+        """Take the article off the site at once."""
+        from .workflow import transition
+
+        transition(self, "unpublish", user=by)
+
+    def _saved_url(self):
+        """Return the canonical URL the article has in the database, if any."""
+        if self.pk is None:
+            return None
+        saved = Article.objects.filter(pk=self.pk).select_related("section").first()
+        return saved.get_absolute_url() if saved else None
+
+    def _remember_former_url(self, previous_url):
+        current_url = self.get_absolute_url()
+        if previous_url == current_url:
+            return
+        FormerURL.objects.filter(path=current_url).delete()
+        FormerURL.objects.update_or_create(
+            path=previous_url, defaults={"article": self}
+        )
 
     def _unique_slug(self):
         base = slugify(self.headline)[:190] or "article"
@@ -254,3 +323,118 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class WorkflowEvent(models.Model):
+    """One step of an article through the workflow: who did what, and when."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="workflow_events"
+    )
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=Article.Status)
+    to_status = models.CharField(max_length=20, choices=Article.Status)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return (
+            f"{self.article}: {self.action} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+        )
+
+
+class Correction(models.Model):
+    """A note appended to a published article; shown with its time."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="Plain text, shown under the article body.")
+    published_at = models.DateTimeField("time", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.article}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The article's modified time moves; its publish time stays.
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+
+
+class FormerURL(models.Model):
+    """An address an article used to have; it redirects to the current one."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="former_urls"
+    )
+    path = models.CharField(max_length=500, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "former URL"
+
+    def __str__(self):
+        return self.path
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self):
+        """Return links that are neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link to preview an unpublished article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("articles:shared-preview", kwargs={"token": self.token()})
+
+    def token(self):
+        from django.core import signing
+
+        return signing.dumps({"link": self.pk}, salt="articles.preview-link")
+
+    def is_usable(self):
+        """Return True if the link still opens the preview."""
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -5,6 +5,7 @@ from . import views
 app_name = "articles"
 urlpatterns = [
     path("a/<int:pk>/", views.article_short_url, name="short"),
+    path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
     re_path(

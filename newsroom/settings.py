@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.forms",
     "csp",
     "taggit",
+    "reversion",
     "django_prose_editor",
     "articles",
     "sections",

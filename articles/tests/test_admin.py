@@ -38,13 +38,14 @@ class ArticleAdminPublishingTests(TestCase):
             "body": "<p>A bright comet.</p><script>alert('x')</script>",
             "section": str(self.section.pk),
             "tags": "Astronomy, Alps",
-            "status": "published",
+            "_transition": "publish",
             "publish_at_0": now.strftime("%Y-%m-%d"),
             "publish_at_1": (now - timezone.timedelta(minutes=1)).strftime("%H:%M:%S"),
             **inline_management("bylines", total=1),
             "bylines-0-author": str(self.author.pk),
             "bylines-0-position": "0",
             **inline_management("curated_links"),
+            **inline_management("corrections"),
         }
         data.update(overrides)
         return data
@@ -70,7 +71,8 @@ class ArticleAdminPublishingTests(TestCase):
                 self.assertContains(self.client.get(path), "Comet seen from the Alps")
 
         self.client.force_login(self.editor)
-        data = self.article_form(status="draft")
+        data = self.article_form(_transition="unpublish")
+        data["loaded_version"] = str(article.edit_version)
         data["bylines-INITIAL_FORMS"] = "1"
         data["bylines-0-id"] = str(article.bylines.get().pk)
         data["bylines-0-article"] = str(article.pk)
@@ -135,30 +137,33 @@ class ArticleAdminPublishingTests(TestCase):
             make_article(f"Draft {n}", section=self.section, status="draft")
             for n in range(3)
         ]
+        already = make_article("Already live", section=self.section)
         response = self.client.post(
             reverse("admin:articles_article_changelist"),
             {
                 "action": "publish_selected",
-                "_selected_action": [a.pk for a in drafts],
+                "_selected_action": [a.pk for a in [*drafts, already]],
             },
             follow=True,
         )
-        self.assertContains(response, "3 articles published.")
-        self.assertEqual(Article.objects.live().count(), 3)
+        self.assertContains(response, "3 published, 1 skipped: already published.")
+        self.assertEqual(Article.objects.live().count(), 4)
         self.client.post(
             reverse("admin:articles_article_changelist"),
             {"action": "unpublish_selected", "_selected_action": [drafts[0].pk]},
         )
-        self.assertEqual(Article.objects.live().count(), 2)
+        self.assertEqual(Article.objects.live().count(), 3)
 
     def test_changelist_filters_and_search_work(self):
         make_article("Findable comet", section=self.section, tags=["Astronomy"])
         url = reverse("admin:articles_article_changelist")
         for params in [
-            {"visibility": "live"},
-            {"visibility": "scheduled"},
-            {"visibility": "draft"},
-            {"status__exact": "published"},
+            {"state": "live"},
+            {"state": "scheduled"},
+            {"state": "draft"},
+            {"state": "review"},
+            {"state": "unpublished"},
+            {"owner": "mine"},
             {"section__id__exact": self.section.pk},
             {"q": "comet"},
         ]:

@@ -122,12 +122,12 @@ class ReaderAndEditorTests(BrowserTestCase):
         page.keyboard.type(body_text)
         expect(editor_area).to_have_text(body_text)
         page.get_by_label("Tags").fill("Browser Testing")
-        page.get_by_label("Status").select_option(label="Published")
+        expect(page.locator("#body-word-count")).to_contain_text("9 words")
         self.assert_no_console_errors()
-        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name="Publish", exact=True).click()
 
-        expect(page.locator(".messagelist .success")).to_contain_text(
-            f"“{headline}” was added successfully"
+        expect(page.locator(".messagelist .success").first).to_contain_text(
+            f"“{headline}”"
         )
         article = Article.objects.get(headline=headline)
         self.assertTrue(article.is_live())

@@ -213,7 +213,7 @@ class ListingPageTests(TestCase):
 class ArticlePageQueryCountTests(TestCase):
     """The article page costs the same however much hangs off the article."""
 
-    QUERIES = 11
+    QUERIES = 12
 
     def setUp(self):
         cache.clear()

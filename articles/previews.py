@@ -1,0 +1,38 @@
+"""Previews of articles as readers will see them, for editors and shared links."""
+
+import copy
+
+from taggit.models import Tag
+
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.text import slugify
+
+
+def render_preview(request, article, *, tags=None):
+    """Render the article page for a preview: never cached, never indexed."""
+    response = TemplateResponse(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "tags": list(article.tags.all()) if tags is None else tags,
+            "preview": True,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)
+    return response
+
+
+def unsaved_preview(form_class, request, article):
+    """Return (article, tags) as the submitted form would change them, unsaved."""
+    form = form_class(
+        request.POST, request.FILES, instance=copy.copy(article), check_conflicts=False
+    )
+    form.is_valid()  # Fields with errors keep their saved values.
+    names = form.cleaned_data.get("tags")
+    tags = None
+    if names is not None:
+        tags = [Tag(name=name, slug=slugify(name)) for name in names]
+    return form.instance, tags
