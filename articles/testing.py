@@ -47,3 +47,16 @@ def make_article(
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
     return article
+
+
+def make_user(username, role=None, *, password="correct-horse-battery", **fields):
+    """Create a staff user in the named role group (Writer, Editor, Administrator)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, password=password, is_staff=True, **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
