@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -248,6 +249,7 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if step is not None:
             workflow.record(obj, step, user=request.user)
+            request.workflow_step = step
             self.message_user(
                 request, f"“{obj}”: {step.action} done.", messages.SUCCESS
             )
@@ -277,7 +279,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         logged = entry[0] if isinstance(entry, list) else entry
-        reversion.set_comment(logged.get_change_message() or "Saved.")
+        comment = logged.get_change_message() or "Saved."
+        if step := getattr(request, "workflow_step", None):
+            comment = f"{step.transition.label} ({step.action}). {comment}"
+        reversion.set_comment(comment)
         return entry
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
@@ -365,12 +370,12 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return JsonResponse({"tags": list(names.values_list("name", flat=True)[:10])})
 
-    @never_cache
+    @method_decorator(never_cache)
     def still_editing(self, request, pk):
         article = self._article(request, pk)
         return JsonResponse({"others": presence.mark_editing(article.pk, request.user)})
 
-    @never_cache
+    @method_decorator(never_cache)
     def preview(self, request, pk):
         """Show the article as readers will see it: saved, or the form's changes."""
         article = self._article(request, pk)
@@ -382,7 +387,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return render_preview(request, article, tags=tags)
         return render_preview(request, article)
 
-    @require_POST
+    @method_decorator(require_POST)
     def create_preview_link(self, request, pk):
         article = self._article(request, pk)
         if not request.user.has_perm("articles.add_previewlink"):
@@ -407,7 +412,7 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
-    @require_POST
+    @method_decorator(require_POST)
     def revoke_preview_link(self, request, pk, link_id):
         article = self._article(request, pk)
         if not request.user.has_perm("articles.change_previewlink"):
@@ -467,7 +472,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         )
 
-    @require_POST
+    @method_decorator(require_POST)
     def restore_revision(self, request, pk, version_id):
         article = self._article(request, pk, edit=True)
         version = get_object_or_404(revisions.versions_of(article), pk=version_id)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -56,6 +57,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["loaded_version"] = self.instance.edit_version
         if "body" in self.fields:
             self.fields["body"].widget.attrs["data-word-count"] = "true"
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "loaded_version"]
 
     def clean(self):
         cleaned = super().clean()

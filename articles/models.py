@@ -1,3 +1,4 @@
+import reversion
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -229,7 +230,13 @@ class Article(models.Model):
             self.slug = self._unique_slug()
         self.edit_version += 1
         previous_url = self._saved_url()
-        super().save(*args, **kwargs)
+        if reversion.is_active():
+            super().save(*args, **kwargs)
+        else:
+            # Every save keeps a revision, also outside the admin.
+            with reversion.create_revision():
+                super().save(*args, **kwargs)
+                reversion.set_comment("Saved outside the admin.")
         if previous_url:
             self._remember_former_url(previous_url)
 

@@ -1,0 +1,203 @@
+from django.test import TestCase
+from django.urls import reverse
+
+from articles import revisions, workflow
+from articles.models import Article
+from articles.testing import make_article, make_section, make_user
+
+Status = Article.Status
+
+
+def change_form_data(article, **changes):
+    data = {
+        "kind": article.kind,
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": str(article.section_id),
+        "tags": ", ".join(sorted(article.tags.names())),
+        "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
+        "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
+        "loaded_version": str(article.edit_version),
+    }
+    for prefix in ["bylines", "curated_links", "corrections"]:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(changes)
+    return data
+
+
+class RevisionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("edna", "Editor", first_name="Edna", last_name="Ed")
+        cls.world = make_section("World News", slug="world")
+        cls.politics = make_section("Politics", slug="politics")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+        self.article = make_article(
+            "First headline",
+            section=self.world,
+            standfirst="First standfirst.",
+            body="<p>The talks began on Sunday.</p>",
+            tags=["China"],
+        )
+        self.url = reverse("admin:articles_article_change", args=[self.article.pk])
+
+    def save_through_admin(self, **changes):
+        self.article.refresh_from_db()
+        response = self.client.post(self.url, change_form_data(self.article, **changes))
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None))
+        self.article.refresh_from_db()
+
+    def test_every_admin_save_and_workflow_step_keeps_a_revision(self):
+        self.save_through_admin(headline="Second headline")
+        self.save_through_admin(_transition="unpublish")
+        versions = list(revisions.versions_of(self.article))
+        # Creating the article outside the admin kept the first revision.
+        self.assertEqual(len(versions), 3)
+        self.assertEqual(versions[0].revision.user, self.editor)
+        self.assertIn("Unpublish", versions[0].revision.get_comment())
+        self.assertIn("Headline", versions[1].revision.get_comment())
+        self.assertEqual(versions[1].field_dict["headline"], "Second headline")
+
+    def test_diff_shows_headline_body_tags_and_section_changes(self):
+        self.save_through_admin()
+        self.save_through_admin(
+            headline="Talks collapse",
+            body="<p>The talks ended on Monday.</p>",
+            tags="China, Diplomacy",
+            section=str(self.politics.pk),
+        )
+        new, old = revisions.versions_of(self.article)[:2]
+        response = self.client.get(
+            reverse("admin:articles_article_compare", args=[self.article.pk]),
+            {"from": old.pk, "to": new.pk},
+        )
+        changes = {c.label: c for c in response.context["changes"]}
+        self.assertEqual(set(changes), {"Headline", "Body text", "Tags", "Section"})
+        self.assertEqual(changes["Tags"].old, "China")
+        self.assertEqual(changes["Tags"].new, "China, Diplomacy")
+        self.assertEqual(changes["Section"].new, "Politics")
+        self.assertContains(response, "<del>began</del>", html=True)
+        self.assertContains(response, "<ins>ended</ins>", html=True)
+        self.assertContains(response, "<del>Sunday.</del>", html=True)
+        self.assertContains(response, "<del>First headline</del>", html=True)
+
+    def test_compare_with_unknown_revision_is_404(self):
+        url = reverse("admin:articles_article_compare", args=[self.article.pk])
+        for params in [{"from": "999999"}, {"from": "x"}, {}]:
+            with self.subTest(params=params):
+                self.assertEqual(self.client.get(url, params).status_code, 404)
+
+    def test_restoring_an_old_revision_creates_a_new_one_and_keeps_the_state(self):
+        self.save_through_admin()
+        first = revisions.versions_of(self.article).first()
+        self.save_through_admin(
+            headline="Rewritten", tags="Trade", section=str(self.politics.pk)
+        )
+        response = self.client.post(
+            reverse("admin:articles_article_restore", args=[self.article.pk, first.pk])
+        )
+        self.assertEqual(response.status_code, 302)
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.headline, "First headline")
+        self.assertEqual(list(self.article.tags.names()), ["China"])
+        self.assertEqual(self.article.section, self.world)
+        self.assertIs(self.article.is_live(), True)
+        versions = list(revisions.versions_of(self.article))
+        self.assertEqual(len(versions), 4)
+        self.assertIn("Restored", versions[0].revision.get_comment())
+        self.assertEqual(versions[1].field_dict["headline"], "Rewritten")
+
+    def test_history_page_lists_revisions_and_workflow_steps(self):
+        self.save_through_admin(headline="Second headline")
+        workflow.transition(self.article, "unpublish", user=self.editor)
+        response = self.client.get(
+            reverse("admin:articles_article_history", args=[self.article.pk])
+        )
+        self.assertEqual(len(response.context["revision_rows"]), 3)
+        self.assertContains(response, "Compare selected revisions")
+        self.assertContains(response, "unpublish")
+
+    def test_writer_cannot_restore_a_published_article(self):
+        self.save_through_admin()
+        version = revisions.versions_of(self.article).first()
+        writer = make_user("walter", "Writer")
+        self.client.force_login(writer)
+        response = self.client.post(
+            reverse(
+                "admin:articles_article_restore", args=[self.article.pk, version.pk]
+            )
+        )
+        self.assertEqual(response.status_code, 403)
+
+
+class LostUpdateTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.first = make_user("fiona", "Editor", first_name="Fiona", last_name="First")
+        cls.second = make_user("sam", "Editor")
+        cls.section = make_section("World News", slug="world")
+
+    def test_second_save_from_an_outdated_copy_is_refused_and_keeps_its_input(self):
+        article = make_article(
+            "Original headline", section=self.section, standfirst="Original."
+        )
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        opened_by_second = change_form_data(article)
+
+        self.client.force_login(self.first)
+        first_save = change_form_data(article, headline="Headline by Fiona")
+        self.assertEqual(self.client.post(url, first_save).status_code, 302)
+
+        self.client.force_login(self.second)
+        second_save = {**opened_by_second, "standfirst": "Standfirst by Sam."}
+        response = self.client.post(url, second_save)
+        self.assertEqual(response.status_code, 200)
+        errors = " ".join(response.context["adminform"].form.non_field_errors())
+        self.assertIn("Fiona First saved this article", errors)
+        self.assertIn("Headline: Headline by Fiona", errors)
+        self.assertContains(response, "Standfirst by Sam.")
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Headline by Fiona")
+        self.assertEqual(article.standfirst, "Original.")
+
+        # Having seen the conflict, the second editor saves what the form holds.
+        form = response.context["adminform"].form
+        resubmit = {**second_save, "loaded_version": form["loaded_version"].value()}
+        self.assertEqual(self.client.post(url, resubmit).status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual(article.standfirst, "Standfirst by Sam.")
+
+    def test_form_without_a_loaded_version_is_refused(self):
+        article = make_article("Headline", section=self.section)
+        self.client.force_login(self.first)
+        data = change_form_data(article, headline="Blind save")
+        del data["loaded_version"]
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        self.assertEqual(self.client.post(url, data).status_code, 200)
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Headline")
+
+    def test_edit_page_shows_who_else_has_it_open(self):
+        article = make_article("Headline", section=self.section)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        self.client.force_login(self.first)
+        self.client.get(url)
+        self.client.force_login(self.second)
+        response = self.client.get(url)
+        self.assertContains(response, "Also open for editing:")
+        self.assertContains(response, "Fiona First (just now)")
+        heartbeat = self.client.get(
+            reverse("admin:articles_article_editing", args=[article.pk])
+        )
+        self.assertEqual(heartbeat.json()["others"][0]["name"], "Fiona First")

@@ -1,0 +1,302 @@
+from datetime import timedelta
+from unittest import mock
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, WorkflowEvent
+from articles.testing import make_article, make_author, make_section, make_user
+from related.models import DailyViewCount
+
+Status = Article.Status
+
+# Who may take which step from which state. "owner" is a writer who created
+# the article; "writer" is another writer.
+EXPECTED = {
+    ("submit", Status.DRAFT): {"owner", "editor", "administrator"},
+    ("submit", Status.UNPUBLISHED): {"editor", "administrator"},
+    ("return", Status.REVIEW): {"editor", "administrator"},
+    ("publish", Status.DRAFT): {"editor", "administrator"},
+    ("publish", Status.REVIEW): {"editor", "administrator"},
+    ("publish", Status.UNPUBLISHED): {"editor", "administrator"},
+    ("unpublish", Status.PUBLISHED): {"editor", "administrator"},
+}
+ROLES = ["owner", "writer", "editor", "administrator"]
+
+
+class RoleFixtures:
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = {
+            "owner": make_user("olivia", "Writer"),
+            "writer": make_user("walter", "Writer"),
+            "editor": make_user("edna", "Editor"),
+            "administrator": make_user("ada", "Administrator"),
+        }
+        cls.section = make_section("World News", slug="world")
+
+    def article_in(self, status, **fields):
+        return make_article(
+            f"A {status} story",
+            section=self.section,
+            status=status,
+            created_by=self.users["owner"],
+            **fields,
+        )
+
+
+class TransitionPermissionMatrixTests(RoleFixtures, TestCase):
+    def test_every_role_may_take_exactly_its_steps(self):
+        for name, transition in workflow.TRANSITIONS.items():
+            for status in Status.values:
+                for role in ROLES:
+                    with self.subTest(step=name, status=status, role=role):
+                        article = self.article_in(status)
+                        allowed = role in EXPECTED.get((name, status), set())
+                        user = self.users[role]
+                        self.assertIs(transition.is_allowed(user, article), allowed)
+                        if allowed:
+                            workflow.transition(article, name, user=user)
+                            article.refresh_from_db()
+                            self.assertEqual(article.status, transition.target)
+                        else:
+                            with self.assertRaises(PermissionDenied):
+                                workflow.transition(article, name, user=user)
+                            article.refresh_from_db()
+                            self.assertEqual(article.status, status)
+
+    def test_only_owners_edit_their_drafts_and_editors_edit_everything(self):
+        for status in Status.values:
+            article = self.article_in(status)
+            with self.subTest(status=status):
+                self.assertIs(
+                    workflow.can_edit(self.users["owner"], article),
+                    status == Status.DRAFT,
+                )
+                self.assertIs(workflow.can_edit(self.users["writer"], article), False)
+                self.assertIs(workflow.can_edit(self.users["editor"], article), True)
+
+    def test_each_step_is_recorded_with_who_and_when(self):
+        article = self.article_in(Status.DRAFT)
+        workflow.transition(article, "submit", user=self.users["owner"])
+        workflow.transition(article, "publish", user=self.users["editor"])
+        events = list(article.workflow_events.order_by("at", "pk"))
+        self.assertEqual(
+            [(e.action, e.from_status, e.to_status, e.user) for e in events],
+            [
+                ("submit", "draft", "review", self.users["owner"]),
+                ("publish", "review", "published", self.users["editor"]),
+            ],
+        )
+        self.assertLess(timezone.now() - events[-1].at, timedelta(minutes=1))
+
+    def test_publishing_with_a_future_time_is_recorded_as_scheduling(self):
+        article = self.article_in(Status.REVIEW)
+        step = workflow.transition(
+            article,
+            "publish",
+            user=self.users["editor"],
+            publish_at=timezone.now() + timedelta(hours=3),
+        )
+        self.assertEqual(step.action, "schedule")
+        self.assertIs(article.is_scheduled(), True)
+
+
+class AdminWorkflowPermissionTests(RoleFixtures, TestCase):
+    """The same rules hold for requests made straight to the admin URLs."""
+
+    def post_change(self, user, article, **extra):
+        self.client.force_login(user)
+        local = timezone.localtime(article.publish_at)
+        data = {
+            "kind": article.kind,
+            "headline": article.headline,
+            "slug": article.slug,
+            "standfirst": "",
+            "body": "<p>Body.</p>",
+            "section": str(article.section_id),
+            "tags": "",
+            "publish_at_0": local.strftime("%Y-%m-%d"),
+            "publish_at_1": local.strftime("%H:%M:%S"),
+            "loaded_version": str(article.edit_version),
+        }
+        for prefix in ["bylines", "curated_links", "corrections"]:
+            data.update(
+                {
+                    f"{prefix}-TOTAL_FORMS": "0",
+                    f"{prefix}-INITIAL_FORMS": "0",
+                    f"{prefix}-MIN_NUM_FORMS": "0",
+                    f"{prefix}-MAX_NUM_FORMS": "1000",
+                }
+            )
+        data.update(extra)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        return self.client.post(url, data)
+
+    def test_writer_posting_publish_directly_is_refused_and_nothing_changes(self):
+        article = self.article_in(Status.DRAFT)
+        response = self.post_change(
+            self.users["owner"], article, _transition="publish", headline="Sneaky"
+        )
+        self.assertEqual(response.status_code, 403)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Status.DRAFT)
+        self.assertEqual(article.headline, "A draft story")
+        self.assertFalse(WorkflowEvent.objects.filter(article=article).exists())
+
+    def test_writer_cannot_unpublish_or_edit_a_published_article(self):
+        article = self.article_in(Status.PUBLISHED)
+        for extra in [{"_transition": "unpublish"}, {"headline": "Changed"}]:
+            with self.subTest(extra=extra):
+                response = self.post_change(self.users["owner"], article, **extra)
+                self.assertEqual(response.status_code, 403)
+        article.refresh_from_db()
+        self.assertIs(article.is_live(), True)
+
+    def test_writer_cannot_edit_another_writers_draft(self):
+        article = self.article_in(Status.DRAFT)
+        response = self.post_change(self.users["writer"], article, headline="Mine now")
+        self.assertEqual(response.status_code, 403)
+
+    def test_writer_cannot_schedule_by_setting_the_publish_time(self):
+        article = self.article_in(Status.DRAFT)
+        later = timezone.localtime() + timedelta(days=2)
+        self.post_change(
+            self.users["owner"],
+            article,
+            publish_at_0=later.strftime("%Y-%m-%d"),
+            publish_at_1=later.strftime("%H:%M:%S"),
+        )
+        article.refresh_from_db()
+        self.assertLess(article.publish_at, timezone.now())
+
+    def test_unknown_transition_is_refused(self):
+        article = self.article_in(Status.DRAFT)
+        response = self.post_change(
+            self.users["editor"], article, _transition="explode"
+        )
+        self.assertEqual(response.status_code, 403)
+
+    def test_each_role_gets_its_steps_through_the_admin(self):
+        for (name, status), allowed_roles in EXPECTED.items():
+            for role in ROLES:
+                with self.subTest(step=name, status=status, role=role):
+                    article = self.article_in(status)
+                    response = self.post_change(
+                        self.users[role], article, _transition=name
+                    )
+                    article.refresh_from_db()
+                    if role in allowed_roles:
+                        self.assertEqual(response.status_code, 302)
+                        self.assertEqual(
+                            article.status, workflow.TRANSITIONS[name].target
+                        )
+                    else:
+                        self.assertEqual(response.status_code, 403)
+                        self.assertEqual(article.status, status)
+
+    def test_change_form_offers_only_the_allowed_buttons(self):
+        article = self.article_in(Status.DRAFT)
+        self.client.force_login(self.users["owner"])
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        page = self.client.get(url)
+        self.assertContains(page, 'value="submit"')
+        self.assertNotContains(page, 'value="publish"')
+        self.client.force_login(self.users["editor"])
+        page = self.client.get(url)
+        self.assertContains(page, 'value="publish"')
+        self.assertContains(page, 'value="submit"')
+
+    def test_changelist_shows_state_badges_and_quick_links(self):
+        self.article_in(Status.REVIEW)
+        self.article_in(Status.PUBLISHED, publish_at=timezone.now() + timedelta(days=1))
+        self.client.force_login(self.users["editor"])
+        page = self.client.get(reverse("admin:articles_article_changelist"))
+        self.assertContains(page, '<span class="state-badge state-review">In review')
+        self.assertContains(page, '<span class="state-badge state-scheduled">Scheduled')
+        for link in ["My drafts", "Waiting for review", "Scheduled"]:
+            self.assertContains(page, link)
+        waiting = self.client.get(
+            reverse("admin:articles_article_changelist"), {"state": "review"}
+        )
+        self.assertEqual(
+            [a.status for a in waiting.context["cl"].result_list], [Status.REVIEW]
+        )
+
+    def test_my_drafts_lists_the_writers_own_drafts(self):
+        mine = self.article_in(Status.DRAFT)
+        make_article("Someone else's", section=self.section, status=Status.DRAFT)
+        self.client.force_login(self.users["owner"])
+        page = self.client.get(
+            reverse("admin:articles_article_changelist"),
+            {"state": "draft", "owner": "mine"},
+        )
+        self.assertEqual(list(page.context["cl"].result_list), [mine])
+
+
+class ExactSchedulingTests(TestCase):
+    """A scheduled article appears everywhere at its publish second, not before."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section("World News", slug="world")
+        cls.author = make_author("Mara Lindqvist")
+        cls.publish_at = (timezone.now() + timedelta(hours=2)).replace(microsecond=0)
+        cls.scheduled = make_article(
+            "Embargoed story",
+            section=cls.section,
+            publish_at=cls.publish_at,
+            tags=["China"],
+            authors=[cls.author],
+        )
+        DailyViewCount.objects.create(
+            article=cls.scheduled, day=timezone.localdate(), views=500
+        )
+        cls.other = make_article(
+            "Companion story",
+            section=cls.section,
+            tags=["China"],
+            age=timedelta(days=1),
+        )
+
+    def setUp(self):
+        cache.clear()
+
+    def pages(self):
+        return {
+            "front": "/",
+            "section": "/world/",
+            "tag": "/tag/china/",
+            "author": "/author/mara-lindqvist/",
+            "other article (widgets)": self.other.get_absolute_url(),
+        }
+
+    def test_hidden_one_second_before_and_shown_at_and_after_its_time(self):
+        url = self.scheduled.get_absolute_url()
+        for offset, visible in [(-1, False), (0, True), (1, True)]:
+            moment = self.publish_at + timedelta(seconds=offset)
+            with mock.patch("django.utils.timezone.now", return_value=moment):
+                with self.subTest(offset=offset, page="article"):
+                    status = self.client.get(url).status_code
+                    self.assertEqual(status, 200 if visible else 404)
+                for name, path in self.pages().items():
+                    with self.subTest(offset=offset, page=name):
+                        response = self.client.get(path)
+                        if name == "author" and not visible:
+                            self.assertNotContains(response, "Embargoed story")
+                            continue
+                        if visible:
+                            self.assertContains(response, "Embargoed story")
+                        else:
+                            self.assertNotContains(response, "Embargoed story")
+
+    def test_unpublishing_takes_effect_at_once(self):
+        article = make_article("Live now", section=self.section)
+        self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 200)
+        article.unpublish()
+        self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
+        self.assertNotContains(self.client.get("/"), "Live now")
