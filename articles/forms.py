@@ -1,7 +1,7 @@
 from django import forms
-from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 
 from . import revisions
 from .models import Article
