@@ -12,7 +12,6 @@ export DJANGO_DEBUG ?= true
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(MANAGE) create_editor
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # Deprecation warnings are errors: the code must run unchanged on the next Django.

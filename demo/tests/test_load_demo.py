@@ -81,19 +81,40 @@ class LoadDemoTests(TestCase):
         self.assertEqual(list(self.seed.tags.names()), tags_before)
 
 
-class CreateEditorTests(TestCase):
-    def test_password_is_printed_once_and_works(self):
+class DemoAccountTests(TestCase):
+    def test_one_account_per_role_with_passwords_printed_once(self):
         out = StringIO()
-        call_command("create_editor", stdout=out)
-        password = out.getvalue().split("password: ")[1].split()[0]
-        user = get_user_model().objects.get(username="editor")
-        self.assertIs(user.check_password(password), True)
-        self.assertIs(user.is_staff, True)
+        call_command("load_demo", stdout=out)
+        printed = dict(
+            line.split(" password: ")
+            for line in out.getvalue().splitlines()
+            if " password: " in line
+        )
+        self.assertEqual(
+            {name.split()[0] for name in printed}, {"writer", "editor", "admin"}
+        )
+        for label, password in printed.items():
+            username, role = label.split()[0], label.split("(")[1].rstrip(")")
+            user = get_user_model().objects.get(username=username)
+            with self.subTest(username=username):
+                self.assertIs(user.check_password(password.strip()), True)
+                self.assertIs(user.is_staff, True)
+                self.assertEqual([g.name for g in user.groups.all()], [role])
+        writer = get_user_model().objects.get(username="writer")
+        self.assertEqual(writer.author_profile.slug, "tomasz-reyes")
 
         again = StringIO()
-        call_command("create_editor", stdout=again)
-        self.assertNotIn(password, again.getvalue())
-        self.assertIn("exists already", again.getvalue())
+        call_command("load_demo", stdout=again)
+        self.assertNotIn("password:", again.getvalue())
+
+    def test_workflow_examples_are_in_the_admin_but_not_on_the_site(self):
+        call_command("load_demo", "--no-accounts", stdout=StringIO())
+        draft = Article.objects.get(slug="night-trains-make-a-comeback")
+        review = Article.objects.get(slug="heat-pump-sales-cool")
+        self.assertEqual(draft.status, Article.Status.DRAFT)
+        self.assertEqual(review.status, Article.Status.REVIEW)
+        self.assertNotContains(self.client.get("/"), "Night trains")
+        self.assertEqual(self.client.get(review.get_absolute_url()).status_code, 404)
 
 
 class MarkupTests(TestCase):

@@ -1,11 +1,15 @@
+import secrets
 import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles import roles
 from articles.models import Article, ArticleAuthor, Author
 from related.models import CuratedLink, DailyViewCount
 from sections.models import Section
@@ -14,20 +18,35 @@ from ...markup import to_html
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 KINDS = {label: value for value, label in Article.Kind.choices}
+# One account per role; each may be the byline of a demo author.
+ACCOUNTS = [
+    ("writer", roles.WRITER, "tomasz-reyes"),
+    ("editor", roles.EDITOR, "mara-lindqvist"),
+    ("admin", roles.ADMINISTRATOR, None),
+]
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo sections, authors and articles (the seed article among "
-        "them) with a week of reads. Content that exists already is left alone."
+        "them) with a week of reads, and one account per role (writer, editor, "
+        "admin) whose passwords are printed once. Content and accounts that "
+        "exist already are left alone."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="Create no demo accounts."
+        )
+
+    def handle(self, *args, no_accounts=False, **options):
         site = tomllib.loads((CONTENT_DIR / "site.toml").read_text())
         entries = [self.read_article(path) for path in self.article_paths()]
         with transaction.atomic():
             sections = self.load_sections(site["sections"])
             authors = self.load_authors(site["authors"])
+            passwords = {} if no_accounts else self.load_accounts(authors)
+            self.writer = get_user_model().objects.filter(username="writer").first()
             created = [
                 entry["slug"]
                 for entry in entries
@@ -42,6 +61,31 @@ class Command(BaseCommand):
                 f"reads added for {counted} articles."
             )
         )
+        if passwords:
+            self.stdout.write(
+                "Demo accounts (passwords are shown only this once; sign in at "
+                "http://127.0.0.1:8000/admin/):"
+            )
+            for username, password in passwords.items():
+                self.stdout.write(f"  {username:<8} password: {password}")
+
+    def load_accounts(self, authors):
+        """Create the missing demo accounts; return {username: password}."""
+        User = get_user_model()
+        passwords = {}
+        for username, role, author_slug in ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                continue
+            password = secrets.token_urlsafe(12)
+            user = User.objects.create_user(
+                username, password=password, is_staff=True
+            )
+            user.groups.add(Group.objects.get(name=role))
+            if author_slug and authors[author_slug].user_id is None:
+                authors[author_slug].user = user
+                authors[author_slug].save(update_fields=["user"])
+            passwords[f"{username} ({role})"] = password
+        return passwords
 
     def article_paths(self):
         return [
@@ -94,8 +138,9 @@ class Command(BaseCommand):
             standfirst=entry.get("standfirst", "").strip(),
             body=to_html(entry["body"]),
             featured=entry.get("featured", False),
-            status=Article.Status.PUBLISHED,
+            status=entry.get("status", Article.Status.PUBLISHED),
             publish_at=entry["published"],
+            created_by=self.writer if entry.get("by_writer") else None,
         )
         article.tags.set(entry.get("tags", []))
         for position, slug in enumerate(entry.get("authors", [])):
