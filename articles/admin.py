@@ -297,9 +297,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if obj is not None:
             context["other_editors"] = presence.mark_editing(obj.pk, request.user)
             context["preview_links"] = obj.preview_links.usable()
-            context["can_share_preview"] = request.user.has_perm(
-                "articles.add_previewlink"
-            )
+            context["can_share_preview"] = workflow.can_share_preview(request.user, obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def response_change(self, request, obj):
@@ -390,7 +388,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @method_decorator(require_POST)
     def create_preview_link(self, request, pk):
         article = self._article(request, pk)
-        if not request.user.has_perm("articles.add_previewlink"):
+        if not workflow.can_share_preview(request.user, article):
             raise PermissionDenied
         try:
             hours = int(request.POST.get("hours") or PREVIEW_LINK_HOURS)
@@ -415,7 +413,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @method_decorator(require_POST)
     def revoke_preview_link(self, request, pk, link_id):
         article = self._article(request, pk)
-        if not request.user.has_perm("articles.change_previewlink"):
+        if not workflow.can_share_preview(request.user, article):
             raise PermissionDenied
         link = get_object_or_404(article.preview_links, pk=link_id)
         link.revoked_at = timezone.now()

@@ -42,6 +42,13 @@ def can_submit(user, article):
     return can_edit(user, article)
 
 
+def can_share_preview(user, article):
+    """Return True if the user may create or revoke preview links for the article."""
+    return user.has_perm("articles.add_previewlink") and (
+        is_editor(user) or article.is_owned_by(user)
+    )
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
