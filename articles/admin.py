@@ -182,7 +182,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             kwargs["widget"] = TagSuggestWidget(
-                attrs={"data-suggest-url": reverse("admin:articles_article_tags")}
+                attrs={
+                    "data-suggest-url": reverse("admin:articles_article_tags"),
+                    "size": 80,
+                }
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
