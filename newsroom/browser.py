@@ -118,12 +118,19 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def setUp(self):
         super().setUp()
         self.console_errors = []
-        self.context = self.browser.new_context(**self.context_options())
-        self.addCleanup(self.context.close)
-        self.context.add_init_script(REPORT_CSP_VIOLATIONS)
-        self.page = self.context.new_page()
-        self.page.on("console", self._on_console)
-        self.page.on("pageerror", self._on_page_error)
+        self.page = self.open_page()
+        self.context = self.page.context
+
+    def open_page(self):
+        """Return a page in a new browser context (a separate visitor), watched
+        for console errors like `self.page`."""
+        context = self.browser.new_context(**self.context_options())
+        self.addCleanup(context.close)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        page = context.new_page()
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+        return page
 
     def _on_console(self, message):
         location = message.location.get("url", "")
