@@ -116,6 +116,9 @@ class ReaderAndEditorTests(BrowserTestCase):
         expect(page.locator("#id_slug")).to_have_value(
             "browsers-learn-to-read-the-news"
         )
+        expect(page.locator("#id_headline-length")).to_have_text(
+            "31 of about 65 characters that fit in search results."
+        )
         page.get_by_label("Section").select_option(label=section.name)
         editor_area = page.locator(".field-body .ProseMirror[contenteditable=true]")
         editor_area.click()

@@ -300,3 +300,59 @@ class ExactSchedulingTests(TestCase):
         article.unpublish()
         self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
         self.assertNotContains(self.client.get("/"), "Live now")
+
+
+class BulkActionTests(RoleFixtures, TestCase):
+    def run_action(self, user, action, articles, **extra):
+        self.client.force_login(user)
+        return self.client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": action, "_selected_action": [a.pk for a in articles], **extra},
+            follow=True,
+        )
+
+    def test_writer_bulk_publish_is_refused_per_article(self):
+        drafts = [self.article_in(Status.DRAFT) for _ in range(2)]
+        response = self.run_action(self.users["owner"], "publish_selected", drafts)
+        self.assertContains(response, "0 published, 2 skipped: not allowed.")
+        self.assertFalse(Article.objects.live().filter(pk__in=[a.pk for a in drafts]))
+
+    def test_move_to_section_asks_for_the_section_then_moves_what_is_allowed(self):
+        politics = make_section("Politics", slug="politics")
+        own_draft = self.article_in(Status.DRAFT)
+        published = self.article_in(Status.PUBLISHED)
+        articles = [own_draft, published]
+        page = self.run_action(self.users["owner"], "move_to_section", articles)
+        self.assertContains(page, "Move articles to a section")
+        response = self.run_action(
+            self.users["owner"],
+            "move_to_section",
+            articles,
+            apply="1",
+            section=politics.pk,
+        )
+        self.assertContains(response, "1 moved to Politics, 1 skipped: not allowed.")
+        own_draft.refresh_from_db()
+        published.refresh_from_db()
+        self.assertEqual(own_draft.section, politics)
+        self.assertEqual(published.section, self.section)
+
+    def test_add_tag_tags_every_article_an_editor_selects(self):
+        articles = [self.article_in(Status.PUBLISHED), self.article_in(Status.DRAFT)]
+        response = self.run_action(
+            self.users["editor"], "add_tag", articles, apply="1", tag="Breaking News"
+        )
+        self.assertContains(response, "2 tagged “Breaking News”.")
+        for article in articles:
+            self.assertEqual(list(article.tags.names()), ["Breaking News"])
+
+    def test_bulk_unpublish_reports_articles_that_were_not_live(self):
+        live = self.article_in(Status.PUBLISHED)
+        draft = self.article_in(Status.DRAFT)
+        response = self.run_action(
+            self.users["editor"], "unpublish_selected", [live, draft]
+        )
+        self.assertContains(response, "1 unpublished, 1 skipped: not possible.")
+        self.assertEqual(
+            WorkflowEvent.objects.get(article=live).user, self.users["editor"]
+        )
