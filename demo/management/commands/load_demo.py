@@ -77,9 +77,7 @@ class Command(BaseCommand):
             if User.objects.filter(username=username).exists():
                 continue
             password = secrets.token_urlsafe(12)
-            user = User.objects.create_user(
-                username, password=password, is_staff=True
-            )
+            user = User.objects.create_user(username, password=password, is_staff=True)
             user.groups.add(Group.objects.get(name=role))
             if author_slug and authors[author_slug].user_id is None:
                 authors[author_slug].user = user
