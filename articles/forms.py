@@ -5,6 +5,7 @@ from django.utils.functional import cached_property
 
 from . import revisions
 from .models import Article
+from .search import clean_query as search_clean_query
 
 # Lengths search engines show before cutting text off.
 HEADLINE_FITS = 65
@@ -107,3 +108,33 @@ def conflict_message(current, loaded_version):
             lines.append(f"Status is now: {current.get_status_display()}.")
         lines += [f"Changed meanwhile – {c.label}: {c.new[:300]}" for c in changes]
     return lines
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search for",
+        required=False,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    section = forms.ModelChoiceField(
+        queryset=Article._meta.get_field("section").related_model.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All sections",
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_q(self):
+        return search_clean_query(self.cleaned_data["q"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("The start date is after the end date.")
+        return cleaned

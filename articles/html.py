@@ -1,6 +1,11 @@
 """The allow-list for article body HTML, applied on every save."""
 
+import html
+import re
+
 import nh3
+
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "em", "figcaption", "figure", "h2", "h3", "h4", "hr",
@@ -45,3 +50,14 @@ def clean_html(html):
     cleaned = _cleaner.clean(html or "").strip()
     # The editor stores an empty document as one empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
+
+_BLOCK_END = re.compile(
+    r"</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE
+)
+
+
+def html_to_text(html_text):
+    """Return body HTML as plain text, one block (paragraph, heading) per line."""
+    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", html_text or "")))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())

@@ -5,6 +5,7 @@ from taggit.models import TaggedItem
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import RowNumber
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .html import EDITOR_EXTENSIONS, clean_html
+from .html import EDITOR_EXTENSIONS, clean_html, html_to_text
 
 
 class Author(models.Model):
@@ -195,6 +196,11 @@ class Article(models.Model):
     )
     # Counts saves, so that a save based on an outdated copy can be refused.
     edit_version = models.PositiveIntegerField(default=0, editable=False)
+    # The body as plain text, for search, word counts and text similarity.
+    body_text = models.TextField(blank=True, editable=False)
+    # Weighted full-text document, kept up to date by a database trigger on
+    # PostgreSQL (see articles/search.py); unused on SQLite, which uses FTS5.
+    search_vector = SearchVectorField(null=True, editable=False)
     tagged_items = GenericRelation(TaggedItem, related_query_name="article")
 
     objects = ArticleQuerySet.as_manager()
@@ -226,6 +232,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
+        self.body_text = html_to_text(self.body)
         if not self.slug:
             self.slug = self._unique_slug()
         self.edit_version += 1

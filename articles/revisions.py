@@ -16,9 +16,10 @@ from taggit.models import Tag, TaggedItem
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .html import html_to_text
 from .models import Article, ArticleAuthor, Author
 
 CONTENT_FIELDS = [
@@ -96,7 +97,7 @@ def _snapshot(fields, *, tag_ids, author_ids):
     authors = Author.objects.in_bulk(author_ids)
     return {
         **{name: fields.get(name, "") for name in CONTENT_FIELDS},
-        "body_text": _text(fields.get("body", "")),
+        "body_text": html_to_text(fields.get("body", "")),
         "tags": ", ".join(
             sorted(Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True))
         ),
@@ -105,14 +106,6 @@ def _snapshot(fields, *, tag_ids, author_ids):
         "tag_ids": tag_ids,
         "author_ids": author_ids,
     }
-
-
-def _text(html):
-    """Return body HTML as plain text, one paragraph per line."""
-    html = re.sub(r"</(p|h[1-6]|li|blockquote)>", "\n", html or "")
-    return "\n".join(
-        line.strip() for line in strip_tags(html).splitlines() if line.strip()
-    )
 
 
 @dataclass

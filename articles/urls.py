@@ -8,6 +8,18 @@ urlpatterns = [
     path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
     path("tag/<slug:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
+    path("search/", views.search, name="search"),
+    path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        views.MonthArchive.as_view(),
+        name="archive-month",
+    ),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
+        views.DayArchive.as_view(),
+        name="archive-day",
+    ),
     re_path(
         r"^(?P<section>[-\w]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/"
         r"(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",

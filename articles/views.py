@@ -5,10 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
+from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
+from .forms import SearchForm
 from .models import Article, Author, FormerURL, PreviewLink
 from .pagination import paginate
 from .previews import render_preview
+from .search import query_terms, search_articles
 
 
 def article_detail(request, section, year, month, day, slug):
@@ -82,3 +85,62 @@ def author_detail(request, slug):
         "articles/author_detail.html",
         {"author": author, "page_obj": paginate(request, articles)},
     )
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    terms = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        articles = Article.objects.live()
+        if data["section"]:
+            articles = articles.in_section(data["section"])
+        if data["date_from"]:
+            articles = articles.filter(publish_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            articles = articles.filter(publish_at__date__lte=data["date_to"])
+        results = search_articles(articles, data["q"]).select_related("section")
+        page = paginate(request, results)
+        terms = query_terms(data["q"])
+    response = TemplateResponse(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "terms": terms,
+            "query_string": _without_page(request),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, follow"
+    return response
+
+
+def _without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class ArchiveMixin:
+    date_field = "publish_at"
+    month_format = "%m"
+    paginate_by = 20
+    allow_empty = False
+    template_name = "articles/article_archive.html"
+
+    def get_queryset(self):
+        return Article.objects.live().for_listing()
+
+
+class YearArchive(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class MonthArchive(ArchiveMixin, MonthArchiveView):
+    pass
+
+
+class DayArchive(ArchiveMixin, DayArchiveView):
+    pass
