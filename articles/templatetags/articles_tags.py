@@ -1,6 +1,9 @@
 from django import template
+from django.templatetags.static import static
 
+from .. import structured_data
 from ..search import highlight as highlight_text
+from ..structured_data import json_ld
 
 register = template.Library()
 
@@ -22,3 +25,18 @@ def snippet(article, terms):
     if not any(term in lowered for term in terms):
         return ""
     return highlight_text(article.body_text, terms, length=SNIPPET_LENGTH)
+
+
+@register.simple_tag(takes_context=True)
+def article_structured_data(context, article, tags):
+    """Render an article page's JSON-LD. Usage: {% article_structured_data a tags %}"""
+    request = context["request"]
+    return json_ld(structured_data.news_article(article, request, tags=tags)) + json_ld(
+        structured_data.breadcrumbs(article, request)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def absolute_static(context, path):
+    """Return the absolute URL of a static file, for social cards."""
+    return context["request"].build_absolute_uri(static(path))

@@ -141,6 +141,8 @@ class Command(BaseCommand):
             created_by=self.writer if entry.get("by_writer") else None,
         )
         article.tags.set(entry.get("tags", []))
+        # Demo articles were last modified when they were published.
+        Article.objects.filter(pk=article.pk).update(updated_at=article.publish_at)
         for position, slug in enumerate(entry.get("authors", [])):
             ArticleAuthor.objects.create(
                 article=article, author=authors[slug], position=position

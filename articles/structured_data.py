@@ -1,0 +1,81 @@
+"""Machine-readable descriptions of article pages for search engines and
+social networks: schema.org JSON-LD and Open Graph / Twitter card tags."""
+
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# Keep a JSON document inside <script> from closing the element early.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data):
+    """Return a <script type="application/ld+json"> element for the data."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_SCRIPT_ESCAPES)),
+    )
+
+
+def logo_url(request):
+    return request.build_absolute_uri(static("logo.png"))
+
+
+def news_article(article, request, *, tags):
+    """Return schema.org NewsArticle data for a live article."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    authors = [
+        {
+            "@type": "Person",
+            "name": author.name,
+            "url": request.build_absolute_uri(author.get_absolute_url()),
+        }
+        for author in article.byline_authors()
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.seo_description or article.standfirst,
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "author": authors,
+        "image": [logo_url(request)],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": logo_url(request)},
+        },
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in tags],
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+
+
+def breadcrumbs(article, request):
+    """Return schema.org BreadcrumbList data: home, section(s), article."""
+    trail = [(settings.NEWSROOM_SITE_NAME, "/")]
+    if article.section.parent_id:
+        parent = article.section.parent
+        trail.append((parent.name, parent.get_absolute_url()))
+    trail.append((article.section.name, article.section.get_absolute_url()))
+    trail.append((article.headline, article.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
