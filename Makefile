@@ -35,7 +35,7 @@ check-deploy: install
 	$(MANAGE) check --deploy --fail-level WARNING
 
 install: $(VENV)/.runtime-installed
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed node_modules/.installed
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Newsroom needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -50,5 +50,13 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
+# The HTML and accessibility validators the tests run; skipped without npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: HTML and accessibility checks will be skipped."; \
+	fi
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3
