@@ -6,7 +6,8 @@ app_name = "articles"
 urlpatterns = [
     path("a/<int:pk>/", views.article_short_url, name="short"),
     path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
-    path("tag/<slug:slug>/", views.tag_detail, name="tag"),
+    # Tag slugs keep non-ASCII letters ("el-niño"), which <slug:> refuses.
+    path("tag/<str:slug>/", views.tag_detail, name="tag"),
     path("author/<slug:slug>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),
     path("archive/<int:year>/", views.YearArchive.as_view(), name="archive-year"),

@@ -59,15 +59,18 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.forms",
     "csp",
     "taggit",
     "reversion",
     "django_prose_editor",
+    "ninja",
     "articles",
     "sections",
     "related",
     "demo",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -227,5 +230,7 @@ NEWSROOM_VIEW_DEDUPE_SECONDS = 30 * 60
 # Behind a load balancer, the request header holding the reader's address,
 # e.g. HTTP_X_FORWARDED_FOR. Used only, hashed, to count repeat reads once.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")
+# Feeds carry the whole article body instead of the standfirst.
+NEWSROOM_FEED_FULL_TEXT = env_bool("NEWSROOM_FEED_FULL_TEXT")
 
 TEST_RUNNER = "newsroom.test_runner.NewsroomTestRunner"

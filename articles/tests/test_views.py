@@ -249,3 +249,14 @@ class NavigationTests(TestCase):
         response = self.client.get(reverse("sections:front"))
         nav = [s.name for s in response.context["navigation_sections"]]
         self.assertEqual(nav, ["World News", "Sport"])
+
+
+class UnicodeTagTests(TestCase):
+    def test_article_and_tag_page_work_with_an_accented_tag(self):
+        article = make_article(
+            "El Niño returns", section=make_section(), tags=["El Niño"]
+        )
+        response = self.client.get(article.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        tag = article.tags.get()
+        self.assertContains(self.client.get(f"/tag/{tag.slug}/"), "El Niño returns")
