@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -17,5 +17,18 @@ class ArticlesConfig(AppConfig):
         reversion.register(self.get_model("ArticleAuthor"))
         if not reversion.is_registered(TaggedItem):
             reversion.register(TaggedItem)
+        from . import signals
+
+        # Pages readers see change with these; the page cache starts afresh.
+        for signal in (post_save, post_delete):
+            signal.connect(signals.article_changed, sender=article)
+            for model in [
+                self.get_model("ArticleAuthor"),
+                self.get_model("Author"),
+                self.get_model("Correction"),
+                TaggedItem,
+                TaggedItem.tag.field.related_model,
+            ]:
+                signal.connect(signals.content_changed, sender=model)
         # New permissions (new models, new apps) reach the role groups.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="sync-roles")

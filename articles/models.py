@@ -236,7 +236,10 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self._unique_slug()
         self.edit_version += 1
-        previous_url = self._saved_url()
+        saved = self._saved_copy()
+        previous_url = saved.get_absolute_url() if saved else None
+        # Read by the page-cache invalidation: did readers see it before?
+        self.was_published = bool(saved) and saved.status == self.Status.PUBLISHED
         if reversion.is_active():
             super().save(*args, **kwargs)
         else:
@@ -295,12 +298,17 @@ class Article(models.Model):
 
         transition(self, "unpublish", user=by)
 
-    def _saved_url(self):
-        """Return the canonical URL the article has in the database, if any."""
+    def _saved_copy(self):
+        """Return the article as it is in the database, if it is there."""
         if self.pk is None:
             return None
-        saved = Article.objects.filter(pk=self.pk).select_related("section").first()
-        return saved.get_absolute_url() if saved else None
+        return Article.objects.filter(pk=self.pk).select_related("section").first()
+
+    def concerns_readers(self):
+        """Return True if saving this article can change what readers see."""
+        return self.status == self.Status.PUBLISHED or getattr(
+            self, "was_published", False
+        )
 
     def _remember_former_url(self, previous_url):
         current_url = self.get_absolute_url()

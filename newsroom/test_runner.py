@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.test.runner import DiscoverRunner
 
 
@@ -10,6 +11,9 @@ class NewsroomTestRunner(DiscoverRunner):
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
+        # Tests that are about the page cache switch it on themselves; elsewhere
+        # it would carry pages across tests whose database rolled back.
+        settings.NEWSROOM_PAGE_CACHE = False
         # Tests request 404s and 403s on purpose; their log lines are noise.
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
 

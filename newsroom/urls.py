@@ -13,6 +13,7 @@ from articles.sitemaps import (
     NewsSitemap,
     TagSitemap,
 )
+from newsroom.pagecache import cache_for_readers
 from sections.feeds import SectionAtomFeed, SectionFeed
 from sections.sitemaps import SectionSitemap
 
@@ -28,14 +29,24 @@ sitemaps = {
 }
 
 feed_patterns = [
-    path("", feeds.LatestArticlesFeed(), name="site"),
-    path("atom/", feeds.LatestArticlesAtomFeed(), name="site-atom"),
-    path("section/<slug:slug>/", SectionFeed(), name="section"),
-    path("section/<slug:slug>/atom/", SectionAtomFeed(), name="section-atom"),
-    path("tag/<str:slug>/", feeds.TagFeed(), name="tag"),
-    path("tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag-atom"),
-    path("author/<slug:slug>/", feeds.AuthorFeed(), name="author"),
-    path("author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-atom"),
+    path("", cache_for_readers(feeds.LatestArticlesFeed()), name="site"),
+    path("atom/", cache_for_readers(feeds.LatestArticlesAtomFeed()), name="site-atom"),
+    path("section/<slug:slug>/", cache_for_readers(SectionFeed()), name="section"),
+    path(
+        "section/<slug:slug>/atom/",
+        cache_for_readers(SectionAtomFeed()),
+        name="section-atom",
+    ),
+    path("tag/<str:slug>/", cache_for_readers(feeds.TagFeed()), name="tag"),
+    path(
+        "tag/<str:slug>/atom/", cache_for_readers(feeds.TagAtomFeed()), name="tag-atom"
+    ),
+    path("author/<slug:slug>/", cache_for_readers(feeds.AuthorFeed()), name="author"),
+    path(
+        "author/<slug:slug>/atom/",
+        cache_for_readers(feeds.AuthorAtomFeed()),
+        name="author-atom",
+    ),
 ]
 
 urlpatterns = [
@@ -45,16 +56,21 @@ urlpatterns = [
         "favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)
     ),
     path("feed/", include((feed_patterns, "feeds"))),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_for_readers(sitemap_views.index),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_for_readers(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path(
         "news-sitemap.xml",
-        sitemap_views.sitemap,
+        cache_for_readers(sitemap_views.sitemap),
         {
             "sitemaps": {"news": NewsSitemap},
             "template_name": "sitemaps/news_sitemap.xml",

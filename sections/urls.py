@@ -1,9 +1,11 @@
 from django.urls import path
 
+from newsroom.pagecache import cache_for_readers
+
 from . import views
 
 app_name = "sections"
 urlpatterns = [
-    path("", views.front_page, name="front"),
-    path("<slug:slug>/", views.section_detail, name="detail"),
+    path("", cache_for_readers(views.front_page), name="front"),
+    path("<slug:slug>/", cache_for_readers(views.section_detail), name="detail"),
 ]

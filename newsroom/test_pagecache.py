@@ -1,0 +1,202 @@
+import time
+from datetime import timedelta
+from unittest import mock
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from articles.models import Article, Correction
+from articles.testing import make_article, make_author, make_section
+from related.models import CuratedLink
+
+LOCAL_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pagecache-tests",
+    }
+}
+
+
+@override_settings(NEWSROOM_PAGE_CACHE=True, CACHES=LOCAL_CACHE)
+class PageCacheTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_section("World News", slug="world")
+        cls.author = make_author("Mara Lindqvist")
+        cls.story = make_article(
+            "Talks begin in Beijing",
+            section=cls.world,
+            tags=["China"],
+            authors=[cls.author],
+            age=timedelta(days=1),
+        )
+        cls.other = make_article(
+            "Second China story", section=cls.world, tags=["China"]
+        )
+
+    def setUp(self):
+        cache.clear()
+
+    def pages(self):
+        return [
+            "/",
+            "/world/",
+            "/tag/china/",
+            "/author/mara-lindqvist/",
+            "/feed/",
+            "/sitemap-articles.xml",
+            self.other.get_absolute_url(),  # its related widget
+        ]
+
+    def warm(self, paths):
+        for path in paths:
+            self.client.get(path)
+            self.assertEqual(self.client.get(path)["X-Page-Cache"], "hit", path)
+
+    def test_second_request_is_served_from_the_cache_without_queries(self):
+        url = self.story.get_absolute_url()
+        first = self.client.get(url)
+        self.assertNotIn("X-Page-Cache", first)
+        with self.assertNumQueries(0):
+            second = self.client.get(url)
+        self.assertEqual(second["X-Page-Cache"], "hit")
+        self.assertEqual(second.content, first.content)
+        self.assertEqual(second["ETag"], first["ETag"])
+        self.assertIn("Content-Security-Policy", second)
+
+    def test_cache_control_suits_a_cdn_and_conditional_get_gives_304(self):
+        response = self.client.get("/")
+        control = response["Cache-Control"]
+        for part in ["public", "s-maxage=30", "stale-while-revalidate=30"]:
+            self.assertIn(part, control)
+        again = self.client.get("/", HTTP_IF_NONE_MATCH=response["ETag"])
+        self.assertEqual(again.status_code, 304)
+        self.assertEqual(again.content, b"")
+
+    def test_publishing_shows_the_article_everywhere_on_the_next_request(self):
+        self.warm(self.pages())
+        fresh = make_article(
+            "Breaking China news",
+            section=self.world,
+            tags=["China"],
+            authors=[self.author],
+            status=Article.Status.DRAFT,
+        )
+        fresh.publish()
+        for path in self.pages():
+            with self.subTest(path=path):
+                # Every page links to it; the sitemap shows only its address.
+                self.assertContains(self.client.get(path), fresh.get_absolute_url())
+
+    def test_unpublishing_removes_the_article_everywhere_at_once(self):
+        self.warm([*self.pages(), self.story.get_absolute_url()])
+        self.story.unpublish()
+        self.assertEqual(
+            self.client.get(self.story.get_absolute_url()).status_code, 404
+        )
+        for path in self.pages():
+            with self.subTest(path=path):
+                self.assertNotContains(self.client.get(path), "Talks begin in Beijing")
+
+    def test_editing_a_live_article_refreshes_pages_that_show_it(self):
+        self.warm([*self.pages(), self.story.get_absolute_url()])
+        self.story.headline = "Talks resume in Beijing"
+        self.story.save()
+        shown = [p for p in self.pages() if "sitemap" not in p]
+        for path in [*shown, self.story.get_absolute_url()]:
+            with self.subTest(path=path):
+                self.assertContains(self.client.get(path), "Talks resume in Beijing")
+
+    def test_editing_a_draft_keeps_the_cache(self):
+        self.warm(["/"])
+        make_article("Quiet draft", section=self.world, status=Article.Status.DRAFT)
+        self.assertEqual(self.client.get("/")["X-Page-Cache"], "hit")
+
+    def test_section_tag_author_correction_and_related_changes_refresh(self):
+        url = self.story.get_absolute_url()
+        changes = {
+            "section renamed": (
+                lambda: (
+                    self.world.__class__.objects.filter(pk=self.world.pk)
+                    and _save(self.world, name="International")
+                ),
+                "International",
+            ),
+            "author renamed": (lambda: _save(self.author, name="Mara L."), "Mara L."),
+            "tag renamed": (
+                lambda: _save(self.story.tags.get(), name="People's Republic"),
+                "People&#x27;s Republic",
+            ),
+            "correction added": (
+                lambda: Correction.objects.create(
+                    article=self.story, text="An earlier version misspelt a name."
+                ),
+                "misspelt a name",
+            ),
+        }
+        for name, (change, expected) in changes.items():
+            with self.subTest(change=name):
+                self.warm([url])
+                change()
+                self.assertContains(self.client.get(url), expected)
+        self.warm([self.other.get_absolute_url()])
+        third = make_article("Hand-picked piece", section=make_section("Sport"))
+        CuratedLink.objects.create(article=self.other, target=third)
+        self.assertContains(
+            self.client.get(self.other.get_absolute_url()), "Hand-picked"
+        )
+
+    def test_scheduled_article_appears_on_cached_pages_at_its_second(self):
+        publish_at = timezone.now() + timedelta(seconds=90)
+        make_article("Embargoed story", section=self.world, publish_at=publish_at)
+        start = time.time()
+        self.warm(["/", "/world/"])
+        late = publish_at + timedelta(seconds=1)
+        with (
+            mock.patch("django.utils.timezone.now", return_value=late),
+            mock.patch("time.time", return_value=start + 91),
+        ):
+            for path in ["/", "/world/"]:
+                with self.subTest(path=path):
+                    self.assertContains(self.client.get(path), "Embargoed story")
+
+    def test_signed_in_editors_and_posts_bypass_the_cache(self):
+        self.warm(["/"])
+        editor = get_user_model().objects.create_superuser("ed", password="pw-12345678")
+        self.client.force_login(editor)
+        response = self.client.get("/")
+        self.assertNotIn("X-Page-Cache", response)
+        self.assertIn("private", response["Cache-Control"])
+        self.client.logout()
+        posted = self.client.post(self.story.get_absolute_url())
+        self.assertNotIn("X-Page-Cache", posted)
+
+    def test_query_strings_are_cached_apart(self):
+        for n in range(25):
+            make_article(f"Filler {n}", section=self.world)
+        page_one = self.client.get("/world/")
+        page_two = self.client.get("/world/", {"page": 2})
+        self.assertNotEqual(page_one.content, page_two.content)
+        self.assertEqual(self.client.get("/world/", {"page": 2})["X-Page-Cache"], "hit")
+
+    @override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+            }
+        }
+    )
+    def test_pages_render_when_the_cache_server_is_down(self):
+        with self.assertLogs("newsroom.pagecache", level="ERROR"):
+            response = self.client.get(self.story.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Talks begin in Beijing")
+
+
+def _save(instance, **changes):
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save()
