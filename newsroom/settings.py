@@ -228,6 +228,10 @@ NEWSROOM_PAGE_SIZE = 20
 NEWSROOM_POPULAR_DAYS = 7
 # A reader's repeat reads of one article within this many seconds count once.
 NEWSROOM_VIEW_DEDUPE_SECONDS = 30 * 60
+# Beacons one client may send per minute before they are refused (429).
+NEWSROOM_VIEW_RATE_LIMIT = int(os.environ.get("NEWSROOM_VIEW_RATE_LIMIT", "60"))
+# How often buffered reads reach the database (flush_view_counts, or the demo).
+NEWSROOM_VIEW_FLUSH_SECONDS = int(os.environ.get("NEWSROOM_VIEW_FLUSH_SECONDS", "60"))
 # Behind a load balancer, the request header holding the reader's address,
 # e.g. HTTP_X_FORWARDED_FOR. Used only, hashed, to count repeat reads once.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")

@@ -37,16 +37,20 @@ class CuratedLink(models.Model):
 class DailyViewCountQuerySet(models.QuerySet):
     def record_view(self, article_id, *, day=None):
         """Add one read of the article to its count for the day, atomically."""
+        self.add_views(article_id, 1, day=day)
+
+    def add_views(self, article_id, views, *, day=None):
+        """Add reads of the article to its count for the day, atomically."""
         day = day or timezone.localdate()
         counts = self.filter(article_id=article_id, day=day)
-        if counts.update(views=F("views") + 1):
+        if counts.update(views=F("views") + views):
             return
         try:
             with transaction.atomic():
-                self.create(article_id=article_id, day=day, views=1)
+                self.create(article_id=article_id, day=day, views=views)
         except IntegrityError:
-            # Another request created today's row in between.
-            counts.update(views=F("views") + 1)
+            # Another request created the day's row in between.
+            counts.update(views=F("views") + views)
 
 
 class DailyViewCount(models.Model):

@@ -98,3 +98,21 @@ def popular_articles(*, limit=5, days=None, now=None):
         .select_related("section")
         .order_by("-recent_views", "-publish_at", "-pk")[:limit]
     )
+
+
+def compute_popular_ids(*, limit=20):
+    """Return the ids of the most-read live articles, for the stored ranking."""
+    return list(popular_articles(limit=limit).values_list("pk", flat=True))
+
+
+def stored_popular_articles(*, limit=5):
+    """Return the most-read live articles from the stored ranking, in one query.
+
+    The ranking is refreshed when reads are flushed; `live()` still applies, so
+    an article taken off the site leaves the widget at once.
+    """
+    from .counting import popular_ids
+
+    ids = popular_ids()
+    by_pk = Article.objects.live().select_related("section").in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk][:limit]

@@ -14,4 +14,4 @@ def related_articles(article, limit=5):
 @register.inclusion_tag("related/includes/popular_articles.html")
 def popular_articles(limit=5):
     """Render the week's most-read live articles. Usage: {% popular_articles 5 %}"""
-    return {"articles": list(ranking.popular_articles(limit=limit))}
+    return {"articles": ranking.stored_popular_articles(limit=limit)}

@@ -2,12 +2,12 @@ from datetime import timedelta
 from unittest import mock
 
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article
+from related import counting
 from related.models import DailyViewCount
 
 BROWSER = (
@@ -31,6 +31,7 @@ class ViewBeaconTests(TestCase):
 
     def setUp(self):
         cache.clear()
+        counting.buffer().drain()
 
     def beacon(self, article_id, client=None, user_agent=BROWSER, **headers):
         return (client or self.client).post(
@@ -38,6 +39,7 @@ class ViewBeaconTests(TestCase):
         )
 
     def views_today(self, article=None):
+        counting.flush()  # Reads reach the database in batches.
         count = DailyViewCount.objects.filter(
             article=article or self.article, day=timezone.localdate()
         ).first()
@@ -155,18 +157,31 @@ class ViewBeaconTests(TestCase):
         self.assertEqual(response.status_code, 204)
         self.assertEqual(self.views_today(), 1)
 
-    def test_database_error_while_counting_still_answers_and_is_logged(self):
+    def test_cache_outage_while_counting_still_answers_and_is_logged(self):
         with (
             mock.patch(
-                "related.views.DailyViewCount.objects.record_view",
-                side_effect=DatabaseError("database is locked"),
-            ) as record_view,
+                "related.views.cache.add", side_effect=ConnectionError("cache down")
+            ),
             self.assertLogs("related.views", "ERROR") as logs,
         ):
             response = self.beacon(self.article.pk)
-
         self.assertEqual(response.status_code, 204)
-        record_view.assert_called_once_with(self.article.pk)
         self.assertIn(
-            f"Could not record a view of article {self.article.pk}", logs.output[0]
+            f"Could not record a read of article {self.article.pk}", logs.output[0]
         )
+        self.assertEqual(self.views_today(), 0)
+
+    def test_beacon_runs_no_database_query(self):
+        with self.assertNumQueries(0):
+            response = self.beacon(self.article.pk)
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(self.views_today(), 1)
+
+    @override_settings(NEWSROOM_VIEW_RATE_LIMIT=3)
+    def test_a_client_sending_too_many_beacons_is_refused(self):
+        others = [make_article(f"Other {n}") for n in range(5)]
+        statuses = [self.beacon(article.pk).status_code for article in others]
+        self.assertEqual(statuses, [204, 204, 204, 429, 429])
+        self.assertEqual(DailyViewCount.objects.count(), 0)
+        counting.flush()
+        self.assertEqual(DailyViewCount.objects.count(), 3)

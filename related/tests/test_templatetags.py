@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.template import Context, Template
 from django.test import TestCase
 from django.utils import timezone
@@ -58,6 +59,9 @@ class PopularArticlesTagTests(TestCase):
         for article, views in [(cls.less, 2), (cls.most, 9), (cls.draft, 50)]:
             DailyViewCount.objects.create(article=article, day=today, views=views)
 
+    def setUp(self):
+        cache.clear()  # The stored Popular posts ranking lives in the cache.
+
     def test_returns_the_most_read_live_articles_as_a_list(self):
         self.assertEqual(
             related_tags.popular_articles(), {"articles": [self.most, self.less]}
@@ -89,6 +93,9 @@ class WidgetRenderingTests(TestCase):
         today = timezone.localdate()
         for article in [cls.popular, cls.popular_scheduled]:
             DailyViewCount.objects.create(article=article, day=today, views=3)
+
+    def setUp(self):
+        cache.clear()  # The stored Popular posts ranking lives in the cache.
 
     def render(self, article):
         return self.template.render(Context({"article": article}))
@@ -124,6 +131,9 @@ class WidgetRenderingTests(TestCase):
 
 class RelatedWidgetQueryCountTests(TestCase):
     template = Template("{% load related_tags %}{% related_articles article %}")
+
+    def setUp(self):
+        cache.clear()  # The stored Popular posts ranking lives in the cache.
 
     def render(self, article):
         return self.template.render(Context({"article": article}))

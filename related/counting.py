@@ -1,0 +1,149 @@
+"""Counting reads cheaply: buffer in the cache, flush to the database in batches.
+
+The view beacon only touches the cache (no database query, no page render).
+With Redis (production), reads go into one Redis hash shared by all app
+servers; `manage.py flush_view_counts` (every minute, e.g. from cron or a
+systemd timer) moves them into DailyViewCount and recomputes the Popular posts
+ranking. With the local-memory cache (one process, the demo), the buffer lives
+in the process and flushes itself at most once a minute from the beacon.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+
+from articles.models import Article
+
+from .models import DailyViewCount
+
+logger = logging.getLogger(__name__)
+
+BUFFER_KEY = "views:buffer"
+RANKING_KEY = "views:popular-ranking"
+RANKING_SIZE = 20
+
+
+class LocalBuffer:
+    """Reads kept in this process; flushed from the beacon now and then."""
+
+    def __init__(self):
+        self.counts = Counter()
+        self.lock = threading.Lock()
+        self.flushed_at = time.monotonic()
+
+    def add(self, day, article_id):
+        with self.lock:
+            self.counts[(day, article_id)] += 1
+        if time.monotonic() - self.flushed_at >= settings.NEWSROOM_VIEW_FLUSH_SECONDS:
+            flush()
+
+    def drain(self):
+        with self.lock:
+            counts, self.counts = self.counts, Counter()
+            self.flushed_at = time.monotonic()
+        return counts
+
+
+class RedisBuffer:
+    """Reads kept in a Redis hash that every app server adds to."""
+
+    def __init__(self, redis_cache):
+        self.redis_cache = redis_cache
+
+    def client(self):
+        return self.redis_cache._cache.get_client(write=True)
+
+    def key(self, name):
+        return self.redis_cache.make_key(name)
+
+    def add(self, day, article_id):
+        self.client().hincrby(
+            self.key(BUFFER_KEY), f"{day.isoformat()}:{article_id}", 1
+        )
+
+    def drain(self):
+        client = self.client()
+        draining = self.key(f"{BUFFER_KEY}:draining:{uuid.uuid4().hex}")
+        try:
+            # Atomic: new reads go to a fresh hash while this one is read.
+            client.rename(self.key(BUFFER_KEY), draining)
+        except Exception as error:
+            if "no such key" in str(error).lower():
+                return Counter()
+            raise
+        raw = client.hgetall(draining)
+        client.delete(draining)
+        counts = Counter()
+        for field, value in raw.items():
+            day, article_id = field.decode().split(":")
+            counts[(date.fromisoformat(day), int(article_id))] += int(value)
+        return counts
+
+
+_local_buffer = LocalBuffer()
+
+
+def buffer():
+    """Return the buffer that suits the configured cache."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return RedisBuffer(backend)
+    return _local_buffer
+
+
+def flush():
+    """Move buffered reads into daily counts; recompute the popular ranking.
+
+    Reads of articles that are not live (or no longer exist) are dropped here,
+    so the beacon never needs the database. Return the number of reads stored.
+    """
+    counts = buffer().drain()
+    stored = 0
+    if counts:
+        live_ids = set(
+            Article.objects.live()
+            .filter(pk__in={article_id for _, article_id in counts})
+            .values_list("pk", flat=True)
+        )
+        with transaction.atomic():
+            for (day, article_id), views in sorted(counts.items()):
+                if article_id in live_ids:
+                    DailyViewCount.objects.add_views(article_id, views, day=day)
+                    stored += views
+    refresh_popular_ranking()
+    return stored
+
+
+def refresh_popular_ranking():
+    """Store the ids of the most-read live articles for the widget."""
+    from .ranking import compute_popular_ids
+
+    ids = compute_popular_ids(limit=RANKING_SIZE)
+    cache.set(RANKING_KEY, ids, timeout=settings.NEWSROOM_VIEW_FLUSH_SECONDS * 10)
+    return ids
+
+
+def popular_ids():
+    """Return the stored popular ranking, computing it if the cache has none."""
+    try:
+        ids = cache.get(RANKING_KEY)
+    except Exception:
+        logger.exception("Cache unavailable; computing Popular posts directly")
+        ids = None
+    if ids is None:
+        try:
+            ids = refresh_popular_ranking()
+        except Exception:
+            logger.exception("Could not store the popular ranking")
+            from .ranking import compute_popular_ids
+
+            ids = compute_popular_ids(limit=RANKING_SIZE)
+    return ids

@@ -1,0 +1,133 @@
+import os
+import unittest
+from datetime import timedelta
+
+import redis
+
+from django.core.cache import cache
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from articles.models import Article
+from articles.testing import make_article
+from related import counting
+from related.models import DailyViewCount
+from related.templatetags.related_tags import popular_articles
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36"
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def redis_available():
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+class FlushTests(TestCase):
+    def setUp(self):
+        cache.clear()
+        counting.buffer().drain()
+
+    def test_flush_adds_buffered_reads_to_daily_counts(self):
+        article = make_article("Read twice")
+        DailyViewCount.objects.create(
+            article=article, day=timezone.localdate(), views=5
+        )
+        counting.buffer().add(timezone.localdate(), article.pk)
+        counting.buffer().add(timezone.localdate(), article.pk)
+        self.assertEqual(counting.flush(), 2)
+        self.assertEqual(DailyViewCount.objects.get(article=article).views, 7)
+        self.assertEqual(counting.flush(), 0)
+
+    def test_reads_of_unpublished_or_deleted_articles_are_dropped(self):
+        draft = make_article("Draft", status=Article.Status.DRAFT)
+        gone = make_article("Deleted")
+        gone_id = gone.pk
+        gone.delete()
+        for article_id in [draft.pk, gone_id]:
+            counting.buffer().add(timezone.localdate(), article_id)
+        self.assertEqual(counting.flush(), 0)
+        self.assertFalse(DailyViewCount.objects.exists())
+
+    def test_widget_reads_the_ranking_stored_by_the_last_flush(self):
+        quiet = make_article("Quiet", age=timedelta(days=1))
+        busy = make_article("Busy", age=timedelta(days=1))
+        DailyViewCount.objects.create(article=quiet, day=timezone.localdate(), views=9)
+        counting.flush()
+        self.assertEqual(popular_articles()["articles"], [quiet])
+        for _ in range(20):
+            counting.buffer().add(timezone.localdate(), busy.pk)
+        # Until the next flush, the widget keeps the stored ranking...
+        self.assertEqual(popular_articles()["articles"], [quiet])
+        counting.flush()
+        self.assertEqual(popular_articles()["articles"], [busy, quiet])
+        # ...but an article taken off the site leaves it at once.
+        busy.unpublish()
+        self.assertEqual(popular_articles()["articles"], [quiet])
+
+    def test_widget_costs_one_query_with_a_stored_ranking(self):
+        for n in range(8):
+            article = make_article(f"Story {n}")
+            DailyViewCount.objects.create(
+                article=article, day=timezone.localdate(), views=n + 1
+            )
+        counting.flush()
+        with self.assertNumQueries(1):
+            self.assertEqual(len(popular_articles()["articles"]), 5)
+
+
+@unittest.skipUnless(
+    redis_available() or os.environ.get("NEWSROOM_REQUIRE_REDIS"),
+    "Redis is not running on 127.0.0.1:6379 (start redis-server to run these).",
+)
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-counting-tests",
+        }
+    }
+)
+class RedisBufferTests(TestCase):
+    def setUp(self):
+        cache.clear()
+
+    def test_reads_from_several_readers_are_buffered_in_redis_and_flushed(self):
+        article = make_article("Read in Redis")
+        self.assertIsInstance(counting.buffer(), counting.RedisBuffer)
+        for address in ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.3"]:
+            response = self.client.post(
+                "/beacon/view/",
+                {"article": article.pk},
+                HTTP_USER_AGENT=BROWSER,
+                REMOTE_ADDR=address,
+            )
+            self.assertEqual(response.status_code, 204)
+        self.assertFalse(DailyViewCount.objects.exists())
+        self.assertEqual(counting.flush(), 3)
+        self.assertEqual(DailyViewCount.objects.get(article=article).views, 3)
+        self.assertEqual(counting.buffer().drain(), {})
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+)
+class RedisDownTests(TestCase):
+    def test_beacon_and_pages_survive_a_redis_outage(self):
+        article = make_article("Still readable")
+        with self.assertLogs("related.views", "ERROR"):
+            response = self.client.post(
+                "/beacon/view/", {"article": article.pk}, HTTP_USER_AGENT=BROWSER
+            )
+        self.assertEqual(response.status_code, 204)
+        with self.assertLogs("related.counting", "ERROR"):
+            page = self.client.get(article.get_absolute_url())
+        self.assertEqual(page.status_code, 200)
