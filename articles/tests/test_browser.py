@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.testing import make_author, make_section
 from newsroom.browser import BrowserTestCase
+from related import counting
 from related.models import DailyViewCount
 
 SEED_HEADLINE = "US Secretary of State Blinken begins talks in China"
@@ -86,6 +87,7 @@ class ReaderAndEditorTests(BrowserTestCase):
         self.assertEqual(request.method, "POST")
         self.assertEqual(request.post_data, f"article={seed.pk}")
         self.assertEqual(beacon.value.status, 204)
+        counting.flush()  # Reads reach the database in batches.
         self.assertEqual(
             DailyViewCount.objects.get(article=seed, day=timezone.localdate()).views,
             views_today + 1,

@@ -133,6 +133,9 @@ class SectionModelTests(TestCase):
 
 
 class PopularWidgetOnPagesTests(TestCase):
+    def setUp(self):
+        cache.clear()  # The stored Popular posts ranking lives in the cache.
+
     def test_article_page_popular_widget_ranks_by_views(self):
         section = make_section("World News", slug="world")
         quiet = make_article("Quiet story", section=section)
