@@ -32,3 +32,6 @@ class ArticlesConfig(AppConfig):
                 signal.connect(signals.content_changed, sender=model)
         # New permissions (new models, new apps) reach the role groups.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="sync-roles")
+        from .search import repair_sqlite_index
+
+        post_migrate.connect(repair_sqlite_index, dispatch_uid="repair-search-index")

@@ -141,3 +141,55 @@ def _stem(term):
         if len(term) > len(suffix) + 3 and term.endswith(suffix):
             return term[: -len(suffix)]
     return term
+
+
+# SQLite rebuilds a table to alter it, dropping its triggers: after every
+# migration, put back any that are missing (see migration 0005).
+SQLITE_TRIGGERS = {
+    "articles_article_fts_insert": """
+        CREATE TRIGGER articles_article_fts_insert AFTER INSERT ON articles_article
+        BEGIN
+          INSERT INTO articles_article_fts(rowid, headline, standfirst, body_text)
+          VALUES (new.id, new.headline, new.standfirst, new.body_text);
+        END""",
+    "articles_article_fts_delete": """
+        CREATE TRIGGER articles_article_fts_delete AFTER DELETE ON articles_article
+        BEGIN
+          INSERT INTO articles_article_fts(articles_article_fts, rowid, headline,
+            standfirst, body_text)
+          VALUES ('delete', old.id, old.headline, old.standfirst, old.body_text);
+        END""",
+    "articles_article_fts_update": """
+        CREATE TRIGGER articles_article_fts_update AFTER UPDATE ON articles_article
+        BEGIN
+          INSERT INTO articles_article_fts(articles_article_fts, rowid, headline,
+            standfirst, body_text)
+          VALUES ('delete', old.id, old.headline, old.standfirst, old.body_text);
+          INSERT INTO articles_article_fts(rowid, headline, standfirst, body_text)
+          VALUES (new.id, new.headline, new.standfirst, new.body_text);
+        END""",
+}
+
+
+def repair_sqlite_index(using="default", **kwargs):
+    """Recreate missing FTS5 triggers on SQLite and rebuild the index then."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')"
+        )
+        existing = {row[0] for row in cursor.fetchall()}
+        if "articles_article_fts" not in existing:
+            return  # Migration 0005 has not run yet.
+        missing = [name for name in SQLITE_TRIGGERS if name not in existing]
+        for name in missing:
+            cursor.execute(SQLITE_TRIGGERS[name])
+        if missing:
+            cursor.execute(
+                "INSERT INTO articles_article_fts(articles_article_fts) "
+                "VALUES ('rebuild')"
+            )

@@ -84,7 +84,8 @@ class PageCacheTests(TestCase):
             authors=[self.author],
             status=Article.Status.DRAFT,
         )
-        fresh.publish()
+        with self.captureOnCommitCallbacks(execute=True):
+            fresh.publish()
         for path in self.pages():
             with self.subTest(path=path):
                 # Every page links to it; the sitemap shows only its address.
@@ -143,7 +144,8 @@ class PageCacheTests(TestCase):
                 self.assertContains(self.client.get(url), expected)
         self.warm([self.other.get_absolute_url()])
         third = make_article("Hand-picked piece", section=make_section("Sport"))
-        CuratedLink.objects.create(article=self.other, target=third)
+        with self.captureOnCommitCallbacks(execute=True):
+            CuratedLink.objects.create(article=self.other, target=third)
         self.assertContains(
             self.client.get(self.other.get_absolute_url()), "Hand-picked"
         )

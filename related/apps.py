@@ -7,11 +7,20 @@ class RelatedConfig(AppConfig):
     verbose_name = "Related and popular posts"
 
     def ready(self):
+        from taggit.models import TaggedItem
+
+        from articles.models import Article
         from newsroom.pagecache import bump_content_version
 
+        from . import signals
+
+        curated_link = self.get_model("CuratedLink")
+        post_save.connect(signals.article_saved, sender=Article)
         for signal in (post_save, post_delete):
             signal.connect(
                 bump_content_version,
-                sender=self.get_model("CuratedLink"),
+                sender=curated_link,
                 dispatch_uid=f"curatedlink-pagecache-{signal is post_save}",
             )
+            signal.connect(signals.curated_link_changed, sender=curated_link)
+            signal.connect(signals.article_tags_changed, sender=TaggedItem)

@@ -72,3 +72,76 @@ class DailyViewCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} on {self.day}: {self.views}"
+
+
+class TermDocumentCount(models.Model):
+    """How many indexed articles use a term: the IDF of text similarity."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term}: {self.documents}"
+
+
+class ArticleVector(models.Model):
+    """An article's TF-IDF vector, computed when it is saved."""
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="text_vector",
+    )
+    weights = models.JSONField(default=dict)
+    related_computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Vector of {self.article_id}"
+
+
+class ArticleTerm(models.Model):
+    """One of an article's most distinctive terms: an inverted index entry."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="index_terms"
+    )
+    term = models.CharField(max_length=64)
+    weight = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "term"], name="one_term_entry")
+        ]
+        indexes = [models.Index(fields=["term", "article"], name="term_article_idx")]
+
+    def __str__(self):
+        return f"{self.term} in {self.article_id}"
+
+
+class RelatedArticle(models.Model):
+    """An entry of an article's stored related list, in display order."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="related_entries"
+    )
+    target = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="related_in"
+    )
+    position = models.PositiveSmallIntegerField()
+    picked = models.BooleanField(default=False)
+    score = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "target"], name="one_related_entry"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["article", "position"], name="related_position_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.target_id} (#{self.position})"

@@ -7,81 +7,235 @@ from datetime import timedelta
 from taggit.models import TaggedItem
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, live_q
+
+from . import text
+from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
+
+STORED_SIZE = 10  # entries kept per article; the widget shows five
+TEXT_CANDIDATES = 100
+TAG_CANDIDATES = 2000
+SECTION_CANDIDATES = 20
+
+
+SENTINEL_POSITION = 32767  # a self-entry marking a computed (maybe empty) list
 
 
 def related_articles(article, *, limit=5):
-    """Return up to `limit` live articles related to `article`.
+    """Return up to `limit` live articles related to `article`, in one query.
 
-    Hand-picked links come first, in the editor's order. The rest are ranked by
-    shared tags (a rare tag weighs more than a common one), then by being in the
-    same section, then by recency. The article itself is never included.
+    The list is computed when articles are saved (see `refresh_related`); a
+    reader's request only reads it. An article whose list was never computed
+    (e.g. imported in bulk) gets it computed once, here.
     """
-    live = Article.objects.live().exclude(pk=article.pk)
+    entries = list(
+        RelatedArticle.objects.filter(article=article)
+        .filter(Q(target=article) | live_q("target__"))
+        .select_related("target__section")
+        .order_by("position")[: limit + 1]
+    )
+    computed = any(entry.target_id == article.pk for entry in entries) or (
+        len(entries) > limit
+    )
+    if not computed:
+        refresh_related(article)
+        return related_articles(article, limit=limit)
+    return [entry.target for entry in entries if entry.target_id != article.pk][:limit]
+
+
+def rank_related(article, *, limit=STORED_SIZE):
+    """Return [(article id, score, picked)] of the best related articles.
+
+    Hand-picked links come first, in the editor's order. The rest are ranked
+    by shared tags (a rare tag weighs more than a common one), then by text
+    similarity (TF-IDF cosine of headline, standfirst and body, which carries
+    the ranking where tags are few or missing), then by being in the same
+    section, then by recency. Never the article itself, never a draft.
+    """
+    # Scheduled articles are candidates too: readers only see entries that
+    # are live, so a scheduled one appears in lists at its publish second.
+    published = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(
+        pk=article.pk
+    )
     picked = list(
-        live.filter(curated_backlinks__article=article)
-        .select_related("section")
-        .order_by("curated_backlinks__position", "curated_backlinks__pk")[:limit]
+        published.filter(curated_backlinks__article=article)
+        .order_by("curated_backlinks__position", "curated_backlinks__pk")
+        .values_list("pk", flat=True)[:limit]
     )
     wanted = limit - len(picked)
     if wanted <= 0:
-        return picked
-    excluded = {article.pk, *(a.pk for a in picked)}
-
+        return [(pk, 0.0, True) for pk in picked]
     tag_scores = _shared_tag_scores(article)
-    same_section = (
-        live.filter(section_id=article.section_id)
-        .exclude(pk__in=excluded)
-        .order_by("-publish_at", "-pk")[:wanted]
+    own_vector = _vector_of(article)
+    text_ids = _text_candidates(article, own_vector)
+    section_ids = (
+        published.filter(section_id=article.section_id)
+        .order_by("-publish_at", "-pk")
+        .values_list("pk", flat=True)[:SECTION_CANDIDATES]
     )
-    candidate_ids = set(tag_scores) | set(same_section.values_list("pk", flat=True))
-    candidate_ids -= excluded
-    if not candidate_ids:
-        return picked
+    candidate_ids = (set(tag_scores) | set(text_ids) | set(section_ids)) - {
+        article.pk,
+        *picked,
+    }
+    rows = published.filter(pk__in=candidate_ids).values_list(
+        "pk", "section_id", "publish_at", "text_vector__weights"
+    )
+    scored = []
+    for pk, section_id, published, weights in rows:
+        similarity = text.cosine(own_vector, weights or {})
+        scored.append(
+            (
+                round(tag_scores.get(pk, 0.0), 6),
+                round(similarity, 6),
+                section_id == article.section_id,
+                published,
+                pk,
+            )
+        )
+    scored.sort(reverse=True)
+    automatic = [(row[-1], row[0] + row[1], False) for row in scored[:wanted]]
+    return [(pk, 0.0, True) for pk in picked] + automatic
 
-    candidates = live.filter(pk__in=candidate_ids).values_list(
-        "pk", "section_id", "publish_at"
+
+def refresh_related(article):
+    """Compute and store the article's related list (and its text vector)."""
+    index_article(article)
+    ranked = rank_related(article)
+    _store_list(article, ranked)
+    return ranked
+
+
+def _store_list(article, ranked):
+    with transaction.atomic():
+        RelatedArticle.objects.filter(article=article).delete()
+        RelatedArticle.objects.bulk_create(
+            [
+                *(
+                    RelatedArticle(
+                        article=article,
+                        target_id=pk,
+                        position=n,
+                        score=score,
+                        picked=picked,
+                    )
+                    for n, (pk, score, picked) in enumerate(ranked)
+                ),
+                RelatedArticle(
+                    article=article, target=article, position=SENTINEL_POSITION
+                ),
+            ]
+        )
+        ArticleVector.objects.filter(article=article).update(
+            related_computed_at=timezone.now()
+        )
+
+
+def refresh_neighbours(article, *, count=20):
+    """Refresh the lists of the articles a newly changed one should join."""
+    neighbours = [pk for pk, _, picked in rank_related(article, limit=count)]
+    for neighbour in Article.objects.filter(pk__in=neighbours):
+        refresh_related(neighbour)
+
+
+def index_article(article):
+    """Store the article's TF-IDF vector and its most distinctive terms."""
+    counts = text.term_counts(
+        {
+            "headline": article.headline,
+            "standfirst": article.standfirst,
+            "body_text": article.body_text,
+        }
     )
-    ranked = sorted(
-        candidates,
-        key=lambda row: (
-            tag_scores.get(row[0], 0.0),
-            row[1] == article.section_id,
-            row[2],
-            row[0],
-        ),
-        reverse=True,
+    with transaction.atomic():
+        row, created = ArticleVector.objects.select_for_update().get_or_create(
+            article=article
+        )
+        old_terms = set(row.weights) if not created else set()
+        new_terms = set(counts)
+        _adjust_document_counts(new_terms - old_terms, +1)
+        _adjust_document_counts(old_terms - new_terms, -1)
+        frequency = dict(
+            TermDocumentCount.objects.filter(term__in=new_terms).values_list(
+                "term", "documents"
+            )
+        )
+        total = ArticleVector.objects.count()
+        row.weights = text.vector(counts, frequency, total)
+        row.save(update_fields=["weights"])
+        ArticleTerm.objects.filter(article=article).delete()
+        strongest = list(row.weights.items())[: text.INDEX_SIZE]
+        ArticleTerm.objects.bulk_create(
+            ArticleTerm(article=article, term=term, weight=weight)
+            for term, weight in strongest
+        )
+    return row
+
+
+def _adjust_document_counts(terms, delta):
+    terms = [term[:64] for term in terms]
+    if not terms:
+        return
+    if delta > 0:
+        TermDocumentCount.objects.bulk_create(
+            [TermDocumentCount(term=term) for term in terms], ignore_conflicts=True
+        )
+    TermDocumentCount.objects.filter(term__in=terms).update(
+        documents=F("documents") + delta
     )
-    chosen = [pk for pk, _, _ in ranked[:wanted]]
-    by_pk = live.select_related("section").in_bulk(chosen)
-    return picked + [by_pk[pk] for pk in chosen if pk in by_pk]
+
+
+def _vector_of(article):
+    row = ArticleVector.objects.filter(article=article).first()
+    return row.weights if row else {}
+
+
+def _text_candidates(article, own_vector):
+    """Return ids of articles sharing the article's most distinctive terms."""
+    strongest = list(own_vector.items())[: text.INDEX_SIZE]
+    if not strongest:
+        return []
+    overlap = Sum(
+        Case(
+            *[When(term=term, then=Value(weight)) for term, weight in strongest],
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        * F("weight")
+    )
+    return list(
+        ArticleTerm.objects.filter(term__in=[term for term, _ in strongest])
+        .exclude(article=article)
+        .values("article")
+        .annotate(overlap=overlap)
+        .order_by("-overlap")
+        .values_list("article", flat=True)[:TEXT_CANDIDATES]
+    )
 
 
 def _shared_tag_scores(article):
-    """Map live article ids to the summed rarity weight of tags they share."""
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    """Map article ids to the summed rarity weight of the tags they share."""
+    tag_ids = list(article.tags.values_list("pk", flat=True))
     if not tag_ids:
         return {}
-    rows = TaggedItem.objects.filter(
+    tagged = TaggedItem.objects.filter(
         content_type__app_label="articles",
         content_type__model="article",
         tag_id__in=tag_ids,
-        object_id__in=Article.objects.live().values("pk"),
-    ).values_list("object_id", "tag_id")
-    articles_by_tag = defaultdict(set)
-    for object_id, tag_id in rows:
-        articles_by_tag[tag_id].add(object_id)
-    live_count = Article.objects.live().count()
+    )
+    documents = dict(
+        tagged.values("tag_id").annotate(n=Count("pk")).values_list("tag_id", "n")
+    )
+    total = max(Article.objects.live().count(), 1)
+    # Bounded: the newest articles sharing a tag are the candidates.
+    rows = tagged.exclude(object_id=article.pk).order_by("-object_id")
     scores = defaultdict(float)
-    for tag_articles in articles_by_tag.values():
+    for object_id, tag_id in rows.values_list("object_id", "tag_id")[:TAG_CANDIDATES]:
         # Inverse document frequency: a tag on few articles says more.
-        weight = math.log((live_count + 1) / len(tag_articles)) + 1
-        for object_id in tag_articles:
-            if object_id != article.pk:
-                scores[object_id] += weight
+        scores[object_id] += math.log((total + 1) / documents[tag_id]) + 1
     return scores
 
 
@@ -116,3 +270,50 @@ def stored_popular_articles(*, limit=5):
     ids = popular_ids()
     by_pk = Article.objects.live().select_related("section").in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk][:limit]
+
+
+def reindex_all(*, progress=None):
+    """Recompute every live article's vector and related list from scratch.
+
+    For archives imported in bulk: counts term frequencies over the whole
+    archive first, so every vector uses the same IDF.
+    """
+    articles = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("pk")
+    with transaction.atomic():
+        ArticleTerm.objects.all().delete()
+        ArticleVector.objects.all().delete()
+        TermDocumentCount.objects.all().delete()
+        counts = {}
+        frequency = defaultdict(int)
+        for article in articles.iterator(chunk_size=500):
+            counts[article.pk] = text.term_counts(
+                {
+                    "headline": article.headline,
+                    "standfirst": article.standfirst,
+                    "body_text": article.body_text,
+                }
+            )
+            for term in counts[article.pk]:
+                frequency[term] += 1
+        TermDocumentCount.objects.bulk_create(
+            (TermDocumentCount(term=t[:64], documents=n) for t, n in frequency.items()),
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        total = len(counts)
+        vectors, index_terms = [], []
+        for pk, article_counts in counts.items():
+            weights = text.vector(article_counts, frequency, total)
+            vectors.append(ArticleVector(article_id=pk, weights=weights))
+            index_terms += [
+                ArticleTerm(article_id=pk, term=term[:64], weight=weight)
+                for term, weight in list(weights.items())[: text.INDEX_SIZE]
+            ]
+        ArticleVector.objects.bulk_create(vectors, batch_size=1000)
+        ArticleTerm.objects.bulk_create(index_terms, batch_size=5000)
+    for n, article in enumerate(articles.iterator(chunk_size=500), start=1):
+        ranked = rank_related(article)
+        _store_list(article, ranked)
+        if progress:
+            progress(n, total)
+    return total

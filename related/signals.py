@@ -1,0 +1,55 @@
+"""Keep stored related lists current: recompute after the saving transaction.
+
+Handlers only note which articles changed; the work runs when the transaction
+commits, after tags, bylines and picked links are saved, and once per article
+even when several of its parts changed (only the last callback does the work).
+"""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+
+from articles.models import Article
+
+logger = logging.getLogger(__name__)
+_latest = {}  # article id -> token of the callback that should do the work
+
+
+def _schedule(article_id):
+    token = object()
+    _latest[article_id] = token
+    transaction.on_commit(partial(_refresh, article_id, token))
+
+
+def _refresh(article_id, token):
+    from .ranking import refresh_neighbours, refresh_related
+
+    if _latest.get(article_id) is not token:
+        return  # A later change of the same article will do it.
+    _latest.pop(article_id, None)
+    article = Article.objects.filter(
+        pk=article_id, status=Article.Status.PUBLISHED
+    ).first()
+    if article is None:
+        return
+    try:
+        refresh_related(article)
+        refresh_neighbours(article)
+    except Exception:
+        # A stale related list must not fail an editor's save.
+        logger.exception("Could not refresh related posts of %s", article_id)
+
+
+def article_saved(sender, instance, **kwargs):
+    if instance.status == Article.Status.PUBLISHED:
+        _schedule(instance.pk)
+
+
+def article_tags_changed(sender, instance, **kwargs):
+    if instance.content_type.model_class() is Article:
+        _schedule(instance.object_id)
+
+
+def curated_link_changed(sender, instance, **kwargs):
+    _schedule(instance.article_id)
