@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.cache import cache
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -117,6 +118,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def setUp(self):
         super().setUp()
+        # The live server shares this process's cache; start each test clean.
+        cache.clear()
         self.console_errors = []
         self.page = self.open_page()
         self.context = self.page.context
