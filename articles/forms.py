@@ -117,7 +117,10 @@ class SearchForm(forms.Form):
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     section = forms.ModelChoiceField(
-        queryset=Article._meta.get_field("section").related_model.objects.all(),
+        # Subsection labels name their parent: load it with them.
+        queryset=Article._meta.get_field("section")
+        .related_model.objects.select_related("parent")
+        .all(),
         required=False,
         to_field_name="slug",
         empty_label="All sections",
