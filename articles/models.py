@@ -67,15 +67,22 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 
-    def latest_per_section(self, count):
-        """Return the `count` newest articles of each section, in one query."""
+    def latest_per_section(self, count, *, among=1000):
+        """Return the `count` newest articles of each section, in one query.
+
+        Only the `among` newest articles are considered, so the cost does not
+        grow with the archive; a section with nothing among them is left out.
+        """
+        recent = self.order_by("-publish_at", "-pk").values("pk")[:among]
         newest_in_section = models.Window(
             RowNumber(),
             partition_by=[F("section_id")],
             order_by=[F("publish_at").desc(), F("pk").desc()],
         )
-        return self.annotate(rank_in_section=newest_in_section).filter(
-            rank_in_section__lte=count
+        return (
+            self.filter(pk__in=recent)
+            .annotate(rank_in_section=newest_in_section)
+            .filter(rank_in_section__lte=count)
         )
 
     def for_listing(self):

@@ -18,6 +18,9 @@ from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"  # Must match the trigger in migration 0005.
 MAX_QUERY_LENGTH = 200
+# Only the newest matches are ranked, so that a common word costs the same in
+# a large archive as in a small one. News readers want recent stories first.
+MAX_RANKED = 1000
 MAX_TERMS = 12
 # SQLite: BM25 with column weights for headline, standfirst and body. The query
 # is always a parameter; these strings hold no reader input.
@@ -81,10 +84,14 @@ def _search_postgresql(queryset, text):
     # websearch syntax accepts anything a person types: quotes, -, or.
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
     return (
-        queryset.filter(search_vector=query)
+        queryset.filter(pk__in=_newest(queryset.filter(search_vector=query)))
         .annotate(search_rank=SearchRank(F("search_vector"), query))
         .order_by("-search_rank", "-publish_at", "-pk")
     )
+
+
+def _newest(matches):
+    return matches.order_by("-publish_at", "-pk").values("pk")[:MAX_RANKED]
 
 
 def fts5_expression(text):
@@ -107,7 +114,7 @@ def _search_sqlite(queryset, text):
     rank = RawSQL(FTS_RANK_SQL, [match], output_field=FloatField())  # noqa: S611
     matching = RawSQL(FTS_MATCH_SQL, [match])  # noqa: S611
     return (
-        queryset.filter(pk__in=matching)
+        queryset.filter(pk__in=_newest(queryset.filter(pk__in=matching)))
         .annotate(search_rank=rank)
         .order_by("-search_rank", "-publish_at", "-pk")
     )
