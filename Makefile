@@ -34,6 +34,14 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=news.example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
 
+# Load test under gunicorn against the bare-Django limit (docs/performance.md):
+# `make bench SIZES="1000 100000"`; BENCH_ARGS="--quick" for a smoke run,
+# "--reuse" to keep bench databases that already hold the articles.
+SIZES ?= 1000 100000
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py --sizes "$(SIZES)" $(BENCH_ARGS)
+
 install: $(VENV)/.runtime-installed
 install-dev: $(VENV)/.dev-installed node_modules/.installed
 

@@ -22,6 +22,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from images.widgets import ImageChooserWidget
+
 from . import presence, revisions, workflow
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Correction, PreviewLink
@@ -148,6 +150,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
+    raw_id_fields = ["lead_image"]
     inlines = [ArticleAuthorInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected", "move_to_section", "add_tag"]
     fieldsets = [
@@ -155,6 +158,7 @@ class ArticleAdmin(admin.ModelAdmin):
             None,
             {"fields": ["kind", "headline", "standfirst", "body", "loaded_version"]},
         ),
+        ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
         ("Filing", {"fields": ["section", "tags"]}),
         ("Publishing", {"fields": ["workflow_state", "publish_at", "featured"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"]}),
@@ -186,6 +190,10 @@ class ArticleAdmin(admin.ModelAdmin):
                     "data-suggest-url": reverse("admin:articles_article_tags"),
                     "size": 80,
                 }
+            )
+        if db_field.name == "lead_image":
+            kwargs["widget"] = ImageChooserWidget(
+                db_field.remote_field, self.admin_site
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -9,6 +9,8 @@ class ArticlesConfig(AppConfig):
         import reversion
         from taggit.models import TaggedItem
 
+        from images.models import Image
+
         from .roles import sync_roles_after_migrate
 
         # Revisions keep the byline and the tags with the article.
@@ -28,6 +30,8 @@ class ArticlesConfig(AppConfig):
                 self.get_model("Correction"),
                 TaggedItem,
                 TaggedItem.tag.field.related_model,
+                # Alt text, caption, credit or focal point of a shown image.
+                Image,
             ]:
                 signal.connect(signals.content_changed, sender=model)
         # New permissions (new models, new apps) reach the role groups.

@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed, add_domain
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from .models import Article, Author
 
@@ -67,6 +67,14 @@ class ArticleFeed(Feed):
             item["unique_id"] = add_domain(
                 domain, item["unique_id"], request.is_secure()
             )
+            item["enclosures"] = [
+                Enclosure(
+                    add_domain(domain, enclosure.url, request.is_secure()),
+                    enclosure.length,
+                    enclosure.mime_type,
+                )
+                for enclosure in item["enclosures"] or []
+            ]
         return feed
 
     def author_name(self):
@@ -106,9 +114,14 @@ class ArticleFeed(Feed):
         return {"author_names": [author.name for author in article.byline_authors()]}
 
     def item_enclosures(self, article):
-        # Hook for lead images, which articles do not have yet: return one
-        # feedgenerator.Enclosure for the lead image once they exist.
-        return []
+        # The lead image, as a 1280-wide JPEG: RSS allows one enclosure.
+        image = article.lead_image
+        renditions = image.rendition_set("lead") if image else None
+        if not renditions:
+            return []
+        fitting = [r for r in renditions.fallback_renditions if r.width <= 1280]
+        rendition = fitting[-1] if fitting else renditions.fallback_renditions[0]
+        return [Enclosure(rendition.url, str(rendition.size), rendition.media_type)]
 
 
 class LatestArticlesFeed(ArticleFeed):

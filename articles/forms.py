@@ -26,6 +26,8 @@ class ArticleAdminForm(forms.ModelForm):
             "headline",
             "standfirst",
             "body",
+            "lead_image",
+            "lead_image_caption",
             "section",
             "tags",
             "publish_at",
@@ -45,6 +47,7 @@ class ArticleAdminForm(forms.ModelForm):
                 attrs={"data-length-hint": SEO_DESCRIPTION_FITS, "rows": 3}
             ),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "lead_image_caption": forms.TextInput(attrs={"size": 80}),
         }
 
     class Media:

@@ -5,15 +5,18 @@ import re
 
 import nh3
 
+from django.urls import reverse_lazy
 from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "a", "blockquote", "br", "em", "figcaption", "figure", "h2", "h3", "h4", "hr",
-    "li", "ol", "p", "s", "strong", "sub", "sup", "u", "ul",
+    "img", "li", "ol", "p", "s", "strong", "sub", "sup", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
+    # A library image: pages render it from the library (images/embeds.py).
+    "img": {"src", "alt", "data-file"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -40,14 +43,31 @@ EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    # Figures of library images, chosen with "Browse…" in the image dialog.
+    "Figure": {"pickerUrl": reverse_lazy("admin:images_image_choose")},
+    "Image": True,
+    "Caption": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "History": True,
 }
 
 
+# Pictures come from the image library, whose number the editor's picker puts
+# in data-file; any other image (pasted, or typed as an address) is dropped,
+# with its figure: readers never load pictures from elsewhere.
+_FIGURE = re.compile(r"<figure\b[^>]*>.*?</figure>", re.DOTALL)
+_IMG = re.compile(r"<img\b[^>]*>")
+_LIBRARY_IMG = re.compile(r'<img\b[^>]*\bdata-file="\d+"[^>]*>')
+
+
+def _library_images_only(html):
+    html = _FIGURE.sub(lambda m: m[0] if _LIBRARY_IMG.search(m[0]) else "", html)
+    return _IMG.sub(lambda m: m[0] if _LIBRARY_IMG.fullmatch(m[0]) else "", html)
+
+
 def clean_html(html):
     """Return the HTML with everything outside the allow-list removed."""
-    cleaned = _cleaner.clean(html or "").strip()
+    cleaned = _library_images_only(_cleaner.clean(html or "")).strip()
     # The editor stores an empty document as one empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
 

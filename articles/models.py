@@ -86,8 +86,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Return articles with what a teaser shows: section and byline."""
-        return self.select_related("section").prefetch_related(
+        """Return articles with what a teaser shows: section, lead image, byline."""
+        return self.select_related("section", "lead_image").prefetch_related(
             Prefetch(
                 "bylines",
                 queryset=ArticleAuthor.objects.select_related("author").order_by(
@@ -142,6 +142,21 @@ class Article(models.Model):
         extensions=EDITOR_EXTENSIONS,
         sanitize=clean_html,
         help_text="Scripts, styles and event handlers are removed on save.",
+    )
+    lead_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        # An image that leads an article cannot be deleted from the library.
+        on_delete=models.PROTECT,
+        related_name="lead_image_articles",
+        help_text="Shown above the body, on teasers and on social networks.",
+    )
+    lead_image_caption = models.CharField(
+        "lead image caption",
+        max_length=600,
+        blank=True,
+        help_text="The caption for this article; the library's caption when empty.",
     )
     section = models.ForeignKey(
         "sections.Section", on_delete=models.PROTECT, related_name="articles"

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from images.models import Image
+
 from .html import html_to_text
 from .models import Article, ArticleAuthor, Author
 
@@ -31,6 +33,8 @@ CONTENT_FIELDS = [
     "section_id",
     "seo_title",
     "seo_description",
+    "lead_image_id",
+    "lead_image_caption",
 ]
 COMPARED = [
     ("headline", "Headline"),
@@ -43,6 +47,8 @@ COMPARED = [
     ("slug", "Slug"),
     ("seo_title", "SEO title"),
     ("seo_description", "SEO description"),
+    ("lead_image", "Lead image"),
+    ("lead_image_caption", "Lead image caption"),
 ]
 
 
@@ -95,8 +101,12 @@ def _snapshot(fields, *, tag_ids, author_ids):
     Section = Article._meta.get_field("section").related_model
     section = Section.objects.filter(pk=fields.get("section_id")).first()
     authors = Author.objects.in_bulk(author_ids)
+    # None for revisions from before lead images, and for deleted images.
+    lead_image = Image.objects.filter(pk=fields.get("lead_image_id") or None).first()
     return {
         **{name: fields.get(name, "") for name in CONTENT_FIELDS},
+        "lead_image_id": lead_image.pk if lead_image else None,
+        "lead_image": str(lead_image) if lead_image else "",
         "body_text": html_to_text(fields.get("body", "")),
         "tags": ", ".join(
             sorted(Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True))

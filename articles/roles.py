@@ -22,6 +22,9 @@ WRITER_PERMISSIONS = [
     "articles.change_previewlink",
     "articles.view_previewlink",
     "articles.view_workflowevent",
+    "images.add_image",
+    "images.change_image",
+    "images.view_image",
     "related.add_curatedlink",
     "related.change_curatedlink",
     "related.delete_curatedlink",
@@ -40,6 +43,7 @@ EDITOR_PERMISSIONS = [
     "articles.change_correction",
     "articles.delete_correction",
     "articles.delete_previewlink",
+    "images.delete_image",
     "related.view_dailyviewcount",
     "taggit.change_tag",
 ]

@@ -25,6 +25,20 @@ def logo_url(request):
     return request.build_absolute_uri(static("logo.png"))
 
 
+def article_images(article, request):
+    """Return absolute URLs of the lead image at 1.91:1, 16:9 and 1:1, the
+    largest of each (what Google asks of article images)."""
+    image = article.lead_image
+    if image is None:
+        return []
+    urls = []
+    for use in ["social", "lead", "thumbnail"]:
+        renditions = image.rendition_set(use)
+        if renditions:
+            urls.append(request.build_absolute_uri(renditions.largest().url))
+    return urls
+
+
 def news_article(article, request, *, tags):
     """Return schema.org NewsArticle data for a live article."""
     url = request.build_absolute_uri(article.get_absolute_url())
@@ -44,7 +58,7 @@ def news_article(article, request, *, tags):
         "datePublished": article.publish_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "author": authors,
-        "image": [logo_url(request)],
+        "image": article_images(article, request) or [logo_url(request)],
         "publisher": {
             "@type": "Organization",
             "name": settings.NEWSROOM_SITE_NAME,

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "articles",
     "sections",
     "related",
+    "images",
     "demo",
     "api",
 ]
@@ -170,6 +171,48 @@ STORAGES = {
     },
 }
 
+
+def s3_media_storage(environ):
+    """Return (STORAGES["default"], media origin) for S3-compatible storage.
+
+    Only called when AWS_STORAGE_BUCKET_NAME is set; Django imports
+    django-storages (and boto3) through the dotted path, so a site on local
+    files never loads them. Credentials come the usual boto3 way (AWS_ACCESS_KEY_ID
+    and AWS_SECRET_ACCESS_KEY, or the machine's role).
+    """
+    bucket = environ["AWS_STORAGE_BUCKET_NAME"]
+    region = environ.get("AWS_S3_REGION_NAME") or None
+    endpoint = environ.get("AWS_S3_ENDPOINT_URL") or None
+    domain = environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    options = {
+        "bucket_name": bucket,
+        "region_name": region,
+        "endpoint_url": endpoint,
+        "custom_domain": domain,
+        "location": environ.get("AWS_LOCATION", ""),
+        # Media is public and its names never change: plain, cacheable URLs.
+        "querystring_auth": False,
+        "default_acl": environ.get("AWS_DEFAULT_ACL") or None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    if domain:
+        origin = f"https://{domain}"
+    elif endpoint:
+        origin = endpoint.rstrip("/")
+    else:
+        origin = f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com"
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, origin
+
+
+MEDIA_ORIGINS = []
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"], _media_origin = s3_media_storage(os.environ)
+    MEDIA_ORIGINS.append(_media_origin)
+elif MEDIA_URL.startswith(("https://", "http://")):
+    # Local files published through another host (a CDN in front of MEDIA_ROOT).
+    MEDIA_ORIGINS.append("/".join(MEDIA_URL.split("/")[:3]))
+
 # Security. Production runs behind TLS; local development does not.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
@@ -194,7 +237,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -237,6 +280,18 @@ NEWSROOM_VIEW_FLUSH_SECONDS = int(os.environ.get("NEWSROOM_VIEW_FLUSH_SECONDS", 
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")
 # Feeds carry the whole article body instead of the standfirst.
 NEWSROOM_FEED_FULL_TEXT = env_bool("NEWSROOM_FEED_FULL_TEXT")
+
+# Image library (images/): upload limits. The pixel limit guards against
+# decompression bombs: small files that unpack into huge pictures.
+NEWSROOM_IMAGE_MAX_UPLOAD_MB = int(os.environ.get("NEWSROOM_IMAGE_MAX_UPLOAD_MB", "20"))
+NEWSROOM_IMAGE_MAX_MEGAPIXELS = int(
+    os.environ.get("NEWSROOM_IMAGE_MAX_MEGAPIXELS", "50")
+)
+# Django serves MEDIA_ROOT itself: for development and small single-server
+# sites; larger ones let the web server, or S3 and a CDN, serve media.
+NEWSROOM_SERVE_MEDIA = env_bool(
+    "NEWSROOM_SERVE_MEDIA", DEBUG and not os.environ.get("AWS_STORAGE_BUCKET_NAME")
+)
 
 # Server-side page cache for anonymous readers (newsroom/pagecache.py).
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)

@@ -1,6 +1,9 @@
 import logging
+import shutil
+import tempfile
 
 from django.conf import settings
+from django.test import override_settings
 from django.test.runner import DiscoverRunner
 
 
@@ -16,6 +19,16 @@ class NewsroomTestRunner(DiscoverRunner):
         settings.NEWSROOM_PAGE_CACHE = False
         # Tests request 404s and 403s on purpose; their log lines are noise.
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
+        # Uploaded and generated images (demo content too) go to a folder of
+        # their own, removed after the run, never to the project's media/.
+        self.media_root = tempfile.mkdtemp(prefix="newsroom-test-media-")
+        self.media_settings = override_settings(MEDIA_ROOT=self.media_root)
+        self.media_settings.enable()
+
+    def teardown_test_environment(self, **kwargs):
+        self.media_settings.disable()
+        shutil.rmtree(self.media_root, ignore_errors=True)
+        super().teardown_test_environment(**kwargs)
 
     def run_suite(self, suite, **kwargs):
         self.result = super().run_suite(suite, **kwargs)

@@ -91,7 +91,6 @@ urlpatterns = [
     path("", include("sections.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static as serve_files
-
-    urlpatterns += serve_files(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.NEWSROOM_SERVE_MEDIA:
+    # Uploaded images from MEDIA_ROOT, for development and single-server sites.
+    urlpatterns.insert(0, path("", include("images.urls")))

@@ -84,7 +84,8 @@ class SeedArticleStructuredDataTests(TestCase):
             '<meta property="article:tag" content="Antony Blinken">',
             '<meta property="article:published_time" '
             'content="2023-06-18T09:00:00+00:00">',
-            '<meta name="twitter:card" content="summary">',
+            # The seed article has a lead image: a large card.
+            '<meta name="twitter:card" content="summary_large_image">',
             f'<link rel="canonical" href="http://testserver{SEED_URL}">',
         ]:
             with self.subTest(tag=tag):

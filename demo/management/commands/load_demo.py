@@ -5,16 +5,22 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles import roles
 from articles.models import Article, ArticleAuthor, Author
+from images.models import Image
+from images.uploads import clean_upload
+from related import counting
 from related.models import CuratedLink, DailyViewCount
 from sections.models import Section
 
 from ...markup import to_html
+from ...pictures import draw_picture
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 KINDS = {label: value for value, label in Article.Kind.choices}
@@ -28,10 +34,10 @@ ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load the demo sections, authors and articles (the seed article among "
-        "them) with a week of reads, and one account per role (writer, editor, "
-        "admin) whose passwords are printed once. Content and accounts that "
-        "exist already are left alone."
+        "Load the demo sections, authors, pictures and articles (the seed article "
+        "among them) with a week of reads, and one account per role (writer, "
+        "editor, admin) whose passwords are printed once. Content and accounts "
+        "that exist already are left alone."
     )
 
     def add_arguments(self, parser):
@@ -42,21 +48,28 @@ class Command(BaseCommand):
     def handle(self, *args, no_accounts=False, **options):
         site = tomllib.loads((CONTENT_DIR / "site.toml").read_text())
         entries = [self.read_article(path) for path in self.article_paths()]
+        pictures = tomllib.loads((CONTENT_DIR / "images.toml").read_text())["images"]
+        # Renditions of new pictures are made when this transaction commits.
         with transaction.atomic():
             sections = self.load_sections(site["sections"])
             authors = self.load_authors(site["authors"])
             passwords = {} if no_accounts else self.load_accounts(authors)
             self.writer = get_user_model().objects.filter(username="writer").first()
+            new_images = self.load_images(pictures)
             created = [
                 entry["slug"]
                 for entry in entries
                 if self.load_article(entry, sections, authors)
             ]
+            self.attach_lead_images(pictures, new_images)
             self.load_curated_links(entries, created)
             counted = self.load_views(entries)
+        # The Popular posts widget reads a stored ranking; include these reads.
+        counting.refresh_popular_ranking()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {len(sections)} sections, {len(authors)} authors, "
+                f"{len(pictures)} images ({len(new_images)} new), "
                 f"{len(entries)} articles ({len(created)} new), "
                 f"reads added for {counted} articles."
             )
@@ -134,7 +147,7 @@ class Command(BaseCommand):
             kind=KINDS[entry.get("kind", "News")],
             section=sections[entry["section"]],
             standfirst=entry.get("standfirst", "").strip(),
-            body=to_html(entry["body"]),
+            body=self.with_figure(entry["slug"], to_html(entry["body"])),
             featured=entry.get("featured", False),
             status=entry.get("status", Article.Status.PUBLISHED),
             publish_at=entry["published"],
@@ -148,6 +161,56 @@ class Command(BaseCommand):
                 article=article, author=authors[slug], position=position
             )
         return True
+
+    def load_images(self, pictures):
+        """Draw and store the missing demo pictures; return {key: new Image}."""
+        self.images, self.body_figures, new = {}, {}, {}
+        for picture in pictures:
+            filename = f"demo-{picture['key']}.jpg"
+            image = Image.objects.filter(original_filename=filename).first()
+            if image is None:
+                upload = SimpleUploadedFile(
+                    filename, draw_picture(picture["key"]), "image/jpeg"
+                )
+                image = Image(
+                    alt_text=picture["alt"],
+                    caption=picture.get("caption", ""),
+                    credit=picture.get("credit", ""),
+                    focal_x=picture["focal"][0],
+                    focal_y=picture["focal"][1],
+                )
+                image.attach(clean_upload(upload))
+                image.save()
+                new[picture["key"]] = image
+            self.images[picture["key"]] = image
+            for figure in picture.get("in_body", []):
+                self.body_figures[figure["article"]] = (image, figure["caption"])
+        return new
+
+    def with_figure(self, slug, body):
+        """Return the body with its demo figure after the first paragraph."""
+        if slug not in self.body_figures:
+            return body
+        image, caption = self.body_figures[slug]
+        figure = format_html(
+            '<figure><img src="{}" alt="{}" data-file="{}">'
+            "<figcaption>{}</figcaption></figure>",
+            image.file.url,
+            image.alt_text,
+            image.pk,
+            caption,
+        )
+        first, _, rest = body.partition("</p>")
+        return f"{first}</p>{figure}{rest}" if rest else f"{body}{figure}"
+
+    def attach_lead_images(self, pictures, new_images):
+        """Give new pictures to their articles that have no lead image yet."""
+        for picture in pictures:
+            image = new_images.get(picture["key"])
+            if image is not None:
+                Article.objects.filter(
+                    slug__in=picture.get("articles", []), lead_image__isnull=True
+                ).update(lead_image=image)
 
     def load_curated_links(self, entries, created):
         by_slug = Article.objects.in_bulk(
