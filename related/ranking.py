@@ -167,7 +167,7 @@ def index_article(article):
         row.weights = text.vector(counts, frequency, total)
         row.save(update_fields=["weights"])
         ArticleTerm.objects.filter(article=article).delete()
-        strongest = list(row.weights.items())[: text.INDEX_SIZE]
+        strongest = text.strongest_terms(row.weights)
         ArticleTerm.objects.bulk_create(
             ArticleTerm(article=article, term=term, weight=weight)
             for term, weight in strongest
@@ -195,7 +195,7 @@ def _vector_of(article):
 
 def _text_candidates(article, own_vector):
     """Return ids of articles sharing the article's most distinctive terms."""
-    strongest = list(own_vector.items())[: text.INDEX_SIZE]
+    strongest = text.strongest_terms(own_vector)
     if not strongest:
         return []
     overlap = Sum(
@@ -307,7 +307,7 @@ def reindex_all(*, progress=None):
             vectors.append(ArticleVector(article_id=pk, weights=weights))
             index_terms += [
                 ArticleTerm(article_id=pk, term=term[:64], weight=weight)
-                for term, weight in list(weights.items())[: text.INDEX_SIZE]
+                for term, weight in text.strongest_terms(weights)
             ]
         ArticleVector.objects.bulk_create(vectors, batch_size=1000)
         ArticleTerm.objects.bulk_create(index_terms, batch_size=5000)

@@ -234,3 +234,11 @@ def cosine(first, second):
     if len(first) > len(second):
         first, second = second, first
     return sum(weight * second.get(term, 0.0) for term, weight in first.items())
+
+
+def strongest_terms(weights, size=INDEX_SIZE):
+    """Return the (term, weight) pairs of highest weight.
+
+    Sorted here: PostgreSQL's jsonb does not keep the order keys were stored in.
+    """
+    return sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:size]
