@@ -110,9 +110,7 @@ def cache_for_readers(view):
         if not settings.NEWSROOM_PAGE_CACHE:
             return _render_fresh(view, request, args, kwargs)
         try:
-            version = content_version()
-            key = _cache_key(request, version)
-            stored = cache.get(key)
+            version, key, stored = _lookup(request)
         except Exception:
             logger.exception("Page cache unavailable; rendering without it")
             return _render_fresh(view, request, args, kwargs)
@@ -132,6 +130,28 @@ def cache_for_readers(view):
         return response
 
     return cached_view
+
+
+_last_version = [None]  # the version this process saw last
+
+
+def _lookup(request):
+    """Return (version, key, stored page or None) in one round trip, usually.
+
+    The page is fetched under the version this process saw last together with
+    the current version; only when the version has moved is a second fetch
+    needed.
+    """
+    guess = _last_version[0]
+    keys = [VERSION_KEY] + ([_cache_key(request, guess)] if guess else [])
+    found = cache.get_many(keys)
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = content_version()
+    _last_version[0] = version
+    key = _cache_key(request, version)
+    stored = found.get(key) if version == guess else cache.get(key)
+    return version, key, stored
 
 
 def _render_fresh(view, request, args, kwargs):

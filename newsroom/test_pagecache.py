@@ -1,6 +1,10 @@
+import os
 import time
+import unittest
 from datetime import timedelta
 from unittest import mock
+
+import redis
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -10,6 +14,16 @@ from django.utils import timezone
 from articles.models import Article, Correction
 from articles.testing import make_article, make_author, make_section
 from related.models import CuratedLink
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+
+def redis_available():
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
 
 LOCAL_CACHE = {
     "default": {
@@ -202,3 +216,34 @@ def _save(instance, **changes):
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.save()
+
+
+@unittest.skipUnless(
+    redis_available() or os.environ.get("NEWSROOM_REQUIRE_REDIS"),
+    "Redis is not running on 127.0.0.1:6379 (start redis-server to run these).",
+)
+@override_settings(
+    NEWSROOM_PAGE_CACHE=True,
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom-pagecache-tests",
+        }
+    },
+)
+class RedisPageCacheTests(TestCase):
+    """The page cache shared by app servers: Redis, as in production."""
+
+    def setUp(self):
+        cache.clear()
+
+    def test_pages_are_shared_and_invalidated_through_redis(self):
+        article = make_article("Shared story", section=make_section("World"))
+        url = article.get_absolute_url()
+        self.client.get(url)
+        with self.assertNumQueries(0):
+            self.assertEqual(self.client.get(url)["X-Page-Cache"], "hit")
+        article.unpublish()
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertNotContains(self.client.get("/"), "Shared story")

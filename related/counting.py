@@ -31,8 +31,37 @@ RANKING_KEY = "views:popular-ranking"
 RANKING_SIZE = 20
 
 
+COUNTED, REPEAT, LIMITED = "counted", "repeat", "limited"
+
+
+def record_read(*, reader, client, day, article_id):
+    """Count a read unless it repeats one or its client sends too many.
+
+    `reader` names one reader and article for the day, `client` one client;
+    both are salted hashes. Return COUNTED, REPEAT or LIMITED.
+    """
+    return buffer().record(reader, client, day, article_id)
+
+
+def _rate_key(client):
+    return f"view-rate:{client}:{int(time.time() // 60)}"
+
+
 class LocalBuffer:
     """Reads kept in this process; flushed from the beacon now and then."""
+
+    def record(self, reader, client, day, article_id):
+        key = _rate_key(client)
+        cache.add(key, 0, timeout=120)
+        if cache.incr(key) > settings.NEWSROOM_VIEW_RATE_LIMIT:
+            return LIMITED
+        seen = cache.add(
+            f"view-seen:{reader}", 1, timeout=settings.NEWSROOM_VIEW_DEDUPE_SECONDS
+        )
+        if not seen:
+            return REPEAT
+        self.add(day, article_id)
+        return COUNTED
 
     def __init__(self):
         self.counts = Counter()
@@ -52,11 +81,38 @@ class LocalBuffer:
         return counts
 
 
+# One round trip for the whole beacon: rate limit, repeat check, count.
+RECORD_SCRIPT = """
+local sent = redis.call('INCR', KEYS[1])
+if sent == 1 then redis.call('EXPIRE', KEYS[1], 120) end
+if sent > tonumber(ARGV[1]) then return 2 end
+if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[2]) then
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  return 1
+end
+return 0
+"""
+OUTCOMES = {0: REPEAT, 1: COUNTED, 2: LIMITED}
+
+
 class RedisBuffer:
     """Reads kept in a Redis hash that every app server adds to."""
 
     def __init__(self, redis_cache):
         self.redis_cache = redis_cache
+
+    def record(self, reader, client, day, article_id):
+        outcome = self.client().eval(
+            RECORD_SCRIPT,
+            3,
+            self.key(_rate_key(client)),
+            self.key(f"view-seen:{reader}"),
+            self.key(BUFFER_KEY),
+            settings.NEWSROOM_VIEW_RATE_LIMIT,
+            settings.NEWSROOM_VIEW_DEDUPE_SECONDS,
+            f"{day.isoformat()}:{article_id}",
+        )
+        return OUTCOMES[int(outcome)]
 
     def client(self):
         return self.redis_cache._cache.get_client(write=True)

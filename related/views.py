@@ -1,10 +1,8 @@
 import hashlib
 import logging
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -71,24 +69,16 @@ def view_beacon(request):
         return HttpResponseBadRequest("article must be an article id")
     if article_id <= 0 or is_bot(request):
         return HttpResponse(status=204)
-    reader = reader_fingerprint(request, article_id)
     try:
-        if is_rate_limited(request):
-            return HttpResponse(status=429)
-        if cache.add(
-            f"view-seen:{reader}", 1, timeout=settings.NEWSROOM_VIEW_DEDUPE_SECONDS
-        ):
-            counting.buffer().add(timezone.localdate(), article_id)
+        outcome = counting.record_read(
+            reader=reader_fingerprint(request, article_id),
+            client=reader_fingerprint(request, "rate"),
+            day=timezone.localdate(),
+            article_id=article_id,
+        )
     except Exception:
         # Counting must never break a reader's page: with the cache down, the
         # read is dropped (logged) rather than risk counting repeats.
         logger.exception("Could not record a read of article %s", article_id)
-    return HttpResponse(status=204)
-
-
-def is_rate_limited(request):
-    """Return True if this client sent more beacons this minute than allowed."""
-    client = reader_fingerprint(request, "rate")
-    key = f"view-rate:{client}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    return cache.incr(key) > settings.NEWSROOM_VIEW_RATE_LIMIT
+        return HttpResponse(status=204)
+    return HttpResponse(status=429 if outcome == counting.LIMITED else 204)

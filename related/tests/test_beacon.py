@@ -160,7 +160,8 @@ class ViewBeaconTests(TestCase):
     def test_cache_outage_while_counting_still_answers_and_is_logged(self):
         with (
             mock.patch(
-                "related.views.cache.add", side_effect=ConnectionError("cache down")
+                "related.counting.record_read",
+                side_effect=ConnectionError("cache down"),
             ),
             self.assertLogs("related.views", "ERROR") as logs,
         ):
