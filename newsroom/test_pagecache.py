@@ -1,10 +1,6 @@
-import os
 import time
-import unittest
 from datetime import timedelta
 from unittest import mock
-
-import redis
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -13,16 +9,10 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.testing import make_article, make_author, make_section
+from newsroom.redis_testing import needs_redis
 from related.models import CuratedLink
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
-
-
-def redis_available():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
 
 
 LOCAL_CACHE = {
@@ -218,10 +208,7 @@ def _save(instance, **changes):
     instance.save()
 
 
-@unittest.skipUnless(
-    redis_available() or os.environ.get("NEWSROOM_REQUIRE_REDIS"),
-    "Redis is not running on 127.0.0.1:6379 (start redis-server to run these).",
-)
+@needs_redis(REDIS_URL)
 @override_settings(
     NEWSROOM_PAGE_CACHE=True,
     CACHES={

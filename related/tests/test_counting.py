@@ -1,8 +1,4 @@
-import os
-import unittest
 from datetime import timedelta
-
-import redis
 
 from django.core.cache import cache
 from django.test import TestCase, override_settings
@@ -10,19 +6,13 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article
+from newsroom.redis_testing import needs_redis
 from related import counting
 from related.models import DailyViewCount
 from related.templatetags.related_tags import popular_articles
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36"
 REDIS_URL = "redis://127.0.0.1:6379/13"
-
-
-def redis_available():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
 
 
 class FlushTests(TestCase):
@@ -78,10 +68,7 @@ class FlushTests(TestCase):
             self.assertEqual(len(popular_articles()["articles"]), 5)
 
 
-@unittest.skipUnless(
-    redis_available() or os.environ.get("NEWSROOM_REQUIRE_REDIS"),
-    "Redis is not running on 127.0.0.1:6379 (start redis-server to run these).",
-)
+@needs_redis(REDIS_URL)
 @override_settings(
     CACHES={
         "default": {
