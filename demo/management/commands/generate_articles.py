@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from ...generator import generate
 
@@ -40,6 +41,10 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stderr)
         result = generate(count, seed=seed, batch=batch, days=days, progress=bar)
         bar.finish()
+        # Fresh statistics, or PostgreSQL ignores the new indexes (e.g. search)
+        # until autovacuum gets round to it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.articles:,} articles in {len(result.stories):,} "
