@@ -23,7 +23,9 @@ class InvalidInput(Schema):
     )
 
 
-class SectionRef(Schema):
+class PageRef(Schema):
+    """Something readers have a page for: its slug, name and absolute URL."""
+
     slug: str
     name: str
     url: str
@@ -33,14 +35,12 @@ class SectionRef(Schema):
         return _absolute(context, obj.get_absolute_url())
 
 
-class AuthorRef(Schema):
-    slug: str
-    name: str
-    url: str
+class SectionRef(PageRef):
+    pass
 
-    @staticmethod
-    def resolve_url(obj, context):
-        return _absolute(context, obj.get_absolute_url())
+
+class AuthorRef(PageRef):
+    pass
 
 
 class TagRef(Schema):

@@ -94,7 +94,6 @@ class ArticleVector(models.Model):
         related_name="text_vector",
     )
     weights = models.JSONField(default=dict)
-    related_computed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"Vector of {self.article_id}"

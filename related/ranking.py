@@ -129,14 +129,11 @@ def _store_list(article, ranked):
                 ),
             ]
         )
-        ArticleVector.objects.filter(article=article).update(
-            related_computed_at=timezone.now()
-        )
 
 
 def refresh_neighbours(article, *, count=20):
     """Refresh the lists of the articles a newly changed one should join."""
-    neighbours = [pk for pk, _, picked in rank_related(article, limit=count)]
+    neighbours = [pk for pk, _, _ in rank_related(article, limit=count)]
     for neighbour in Article.objects.filter(pk__in=neighbours):
         refresh_related(neighbour)
 
