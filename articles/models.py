@@ -49,6 +49,19 @@ def live_q(prefix=""):
     )
 
 
+# Columns kept for search only (articles/search.py); no page shows them.
+SEARCH_COLUMNS = ("body_text", "search_vector")
+# What a link to an article needs: its address (section, date, slug) and title.
+LINK_COLUMNS = (
+    "headline",
+    "slug",
+    "status",
+    "publish_at",
+    "section__slug",
+    "section__name",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def live(self):
         """Return articles readers may see: published, and due."""
@@ -86,15 +99,32 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Return articles with what a teaser shows: section, lead image, byline."""
-        return self.select_related("section", "lead_image").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by(
-                    "position", "pk"
-                ),
+        """Return articles with what a list shows: section, lead image, byline.
+
+        The columns derived for search are left out: no page shows them, and
+        a long article's search vector outweighs the rest of its row.
+        """
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=ArticleAuthor.objects.select_related("author").order_by(
+                        "position", "pk"
+                    ),
+                )
             )
+            .defer(*SEARCH_COLUMNS)
         )
+
+    def for_teasers(self):
+        """Return articles for teaser lists (fronts, tags, authors): no body."""
+        return self.for_listing().defer("body")
+
+    def for_links(self):
+        """Return articles for a list of links (related, popular): headline,
+        section and what the address is made of, in one query."""
+        return self.select_related("section").only(*LINK_COLUMNS)
 
     def for_article_page(self):
         """Return articles with everything their own page shows."""

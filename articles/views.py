@@ -67,7 +67,7 @@ def shared_preview(request, token):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.live().tagged(tag).for_listing().newest_first()
+    articles = Article.objects.live().tagged(tag).for_teasers().newest_first()
     page = paginate(request, articles)
     if not page.object_list:
         # A tag used only on unpublished articles does not exist for readers.
@@ -79,7 +79,7 @@ def tag_detail(request, slug):
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.live().by_author(author).for_listing().newest_first()
+    articles = Article.objects.live().by_author(author).for_teasers().newest_first()
     return TemplateResponse(
         request,
         "articles/author_detail.html",
@@ -131,7 +131,7 @@ class ArchiveMixin:
     template_name = "articles/article_archive.html"
 
     def get_queryset(self):
-        return Article.objects.live().for_listing()
+        return Article.objects.live().for_teasers()
 
 
 class YearArchive(ArchiveMixin, YearArchiveView):

@@ -622,7 +622,11 @@ def bench_size(size, options):
         f"{search['p95_ms']:.1f} ms p95"
     )
 
-    pages = targets(inprocess["paths"])
+    pages = [
+        target
+        for target in targets(inprocess["paths"])
+        if not options.pages or target.key in options.pages
+    ]
     bare = Target(*BARE, [BARE_PATH])
     modes = (
         [("cold", False), ("warm", True)]
@@ -1008,6 +1012,11 @@ def parse_args(argv):
         help="seconds to wait for other processes to idle before each server "
         "(30; quick 0)",
     )
+    parser.add_argument(
+        "--pages",
+        help="only these page types under load, e.g. articles,beacon "
+        f"(of {', '.join(key for key, _ in PAGES)})",
+    )
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--output", help="report file (default: bench/results/…)")
@@ -1018,6 +1027,9 @@ def parse_args(argv):
         parser.error("--sizes takes whole numbers")
     if not options.sizes or min(options.sizes) < 1:
         parser.error("--sizes needs at least one size of 1 or more")
+    options.pages = set(options.pages.split(",")) if options.pages else set()
+    if unknown := options.pages - {key for key, _ in PAGES}:
+        parser.error(f"--pages: no page type {', '.join(sorted(unknown))}")
     options.duration = options.duration or (3 if options.quick else 10)
     options.renders = options.renders or (10 if options.quick else 30)
     options.search_passes = 1 if options.quick else 3

@@ -9,24 +9,34 @@ publication, so a scheduled article appears on cached pages at its second.
 
 Readers who are signed in (editors), previews and anything but GET and HEAD
 bypass the cache. Cached and fresh responses carry an ETag (conditional GETs
-get 304 through ConditionalGetMiddleware) and CDN-friendly Cache-Control.
+get 304) and CDN-friendly Cache-Control.
+
+Views opt in with `cache_for_readers`; `PageCacheMiddleware` near the top of
+the middleware stack looks pages up and stores them, so that a hit skips
+sessions, CSRF, authentication, templates and the database altogether.
 """
 
 import hashlib
 import logging
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:content-version"
-KEPT_HEADERS = ["Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag"]
+# Headers that belong to one answer, not to the page.
+UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 
 
 def content_version():
@@ -70,6 +80,35 @@ def seconds_until_next_publication(version):
     return next_at - time.time()
 
 
+_per_version = {}  # this process's copies of data that only content changes
+
+
+def per_content_version(name, build, *parts):
+    """Return `build()`, computed once per content version in this process.
+
+    For data shown on every page and changed only by editors (the section
+    menu, the rendered Popular posts list): exact, because any such change
+    sets a new content version. Off (always built) when
+    NEWSROOM_FRAGMENT_CACHE is false, and built afresh if the cache is down.
+    """
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return build()
+    try:
+        key = (name, content_version(), parts)
+    except Exception:
+        logger.exception("Cache unavailable; building %s without it", name)
+        return build()
+    try:
+        return _per_version[key]
+    except KeyError:
+        pass
+    value = build()
+    if len(_per_version) >= 256:
+        _per_version.clear()
+    _per_version[key] = value
+    return value
+
+
 def is_anonymous_reader(request):
     """Return True for a request without a signed-in user (no DB query if so)."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -77,10 +116,14 @@ def is_anonymous_reader(request):
     return not request.user.is_authenticated
 
 
-def _cache_key(request, version):
-    url = request.build_absolute_uri()
-    digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"pagecache:page:{version}:{request.method == 'HEAD'}:{digest}"
+def _page_id(request):
+    """Name the page a request asks for: its method class and full URL."""
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"{request.method == 'HEAD'}:{digest}"
+
+
+def _cache_key(page_id, version):
+    return f"pagecache:response:{version}:{page_id}"
 
 
 def _reader_headers(response):
@@ -99,7 +142,11 @@ def _reader_headers(response):
 
 
 def cache_for_readers(view):
-    """Serve a public view from the page cache for anonymous GET requests."""
+    """Mark a public view's pages for the page cache (see PageCacheMiddleware).
+
+    Anonymous GET and HEAD responses get reader headers (ETag, CDN-friendly
+    Cache-Control) and may be stored; anything else is marked private.
+    """
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -107,29 +154,79 @@ def cache_for_readers(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True)
             return response
-        if not settings.NEWSROOM_PAGE_CACHE:
-            return _render_fresh(view, request, args, kwargs)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming:
+            _reader_headers(response)
+            response.page_cache_storable = True
+        return response
+
+    cached_view.page_cached = True
+    return cached_view
+
+
+class PageCacheMiddleware:
+    """Answer cached pages before the rest of the middleware runs.
+
+    It sits just after SecurityMiddleware and WhiteNoise. A page is stored as
+    it leaves the middleware below (with its final headers: CSP, frame
+    options, ETag), so a hit costs one cache round trip and no other work;
+    SecurityMiddleware still adds its headers to every answer. Only views
+    marked with `cache_for_readers` are looked up or stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (
+            settings.NEWSROOM_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and _serves_cached_view(
+                getattr(request, "urlconf", None) or settings.ROOT_URLCONF,
+                request.path_info,
+            )
+        ):
+            return self.get_response(request)
         try:
             version, key, stored = _lookup(request)
         except Exception:
             logger.exception("Page cache unavailable; rendering without it")
-            return _render_fresh(view, request, args, kwargs)
+            return self.get_response(request)
         if stored is not None:
-            return _from_stored(stored)
-        response = _render_fresh(view, request, args, kwargs)
-        if response.status_code == 200 and not response.streaming:
-            timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-            until_next = seconds_until_next_publication(version)
-            if until_next is not None:
-                timeout = min(timeout, max(int(until_next), 0))
-            if timeout > 0:
-                try:
-                    cache.set(key, _to_stored(response), timeout=timeout)
-                except Exception:
-                    logger.exception("Could not store a page in the cache")
+            return _from_stored(request, stored)
+        response = self.get_response(request)
+        if getattr(response, "page_cache_storable", False) and not response.cookies:
+            _store(key, version, response)
         return response
 
-    return cached_view
+
+@lru_cache(maxsize=4096)
+def _serves_cached_view(urlconf, path):
+    try:
+        match = get_resolver(urlconf).resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "page_cached", False)
+
+
+def _store(key, version, response):
+    timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    try:
+        until_next = seconds_until_next_publication(version)
+        if until_next is not None:
+            timeout = min(timeout, max(int(until_next), 0))
+        if timeout > 0:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in UNSTORED_HEADERS
+            ]
+            cache.set(key, (headers, response.content), timeout=timeout)
+    except Exception:
+        logger.exception("Could not store a page in the cache")
 
 
 _last_version = [None]  # the version this process saw last
@@ -142,40 +239,27 @@ def _lookup(request):
     the current version; only when the version has moved is a second fetch
     needed.
     """
+    page_id = _page_id(request)
     guess = _last_version[0]
-    keys = [VERSION_KEY] + ([_cache_key(request, guess)] if guess else [])
+    keys = [VERSION_KEY] + ([_cache_key(page_id, guess)] if guess else [])
     found = cache.get_many(keys)
     version = found.get(VERSION_KEY)
     if version is None:
         version = content_version()
     _last_version[0] = version
-    key = _cache_key(request, version)
+    key = _cache_key(page_id, version)
     stored = found.get(key) if version == guess else cache.get(key)
     return version, key, stored
 
 
-def _render_fresh(view, request, args, kwargs):
-    response = view(request, *args, **kwargs)
-    if hasattr(response, "render") and callable(response.render):
-        response = response.render()
-    if response.status_code == 200 and not response.streaming:
-        _reader_headers(response)
-    return response
-
-
-def _to_stored(response):
-    headers = {
-        name: response[name] for name in KEPT_HEADERS if response.has_header(name)
-    }
-    headers["ETag"] = response["ETag"]
-    headers["Cache-Control"] = response["Cache-Control"]
-    headers["Vary"] = response["Vary"]
-    return {"content": response.content, "headers": headers}
-
-
-def _from_stored(stored):
-    response = HttpResponse(stored["content"])
-    for name, value in stored["headers"].items():
+def _from_stored(request, stored):
+    headers, content = stored
+    response = HttpResponse(content)
+    for name, value in headers:
         response[name] = value
     response["X-Page-Cache"] = "hit"
+    if request.method == "GET":
+        response = get_conditional_response(
+            request, etag=response["ETag"], response=response
+        )
     return response

@@ -70,6 +70,30 @@ class PageCacheTests(TestCase):
         self.assertEqual(second["ETag"], first["ETag"])
         self.assertIn("Content-Security-Policy", second)
 
+    def test_a_hit_carries_the_headers_of_the_page_it_stores(self):
+        url = self.story.get_absolute_url()
+        first = self.client.get(url)
+        hit = self.client.get(url)
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        for header in [
+            "Content-Type",
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cache-Control",
+            "Vary",
+        ]:
+            with self.subTest(header=header):
+                self.assertEqual(hit[header], first[header])
+        self.assertNotIn("Set-Cookie", hit)
+
+    def test_pages_not_marked_for_the_cache_are_never_served_from_it(self):
+        for path in ["/search/?q=beijing", "/robots.txt", "/api/v1/articles"]:
+            with self.subTest(path=path):
+                self.client.get(path)
+                self.assertNotIn("X-Page-Cache", self.client.get(path))
+
     def test_cache_control_suits_a_cdn_and_conditional_get_gives_304(self):
         response = self.client.get("/")
         control = response["Cache-Control"]
@@ -190,7 +214,7 @@ class PageCacheTests(TestCase):
     @override_settings(
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "newsroom.cache.SharedClientRedisCache",
                 "LOCATION": "redis://127.0.0.1:1/0",
             }
         }
@@ -213,7 +237,7 @@ def _save(instance, **changes):
     NEWSROOM_PAGE_CACHE=True,
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-pagecache-tests",
         }

@@ -17,6 +17,7 @@ class NewsroomTestRunner(DiscoverRunner):
         # Tests that are about the page cache switch it on themselves; elsewhere
         # it would carry pages across tests whose database rolled back.
         settings.NEWSROOM_PAGE_CACHE = False
+        settings.NEWSROOM_FRAGMENT_CACHE = False
         # Tests request 404s and 403s on purpose; their log lines are noise.
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
         # Uploaded and generated images (demo content too) go to a folder of

@@ -64,7 +64,7 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
                 "django.db.backends.postgresql",
                 "news",
                 "db.internal",
-                "django.core.cache.backends.redis.RedisCache",
+                "newsroom.cache.SharedClientRedisCache",
             ],
         )
 

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -102,15 +103,19 @@ class RedisBuffer:
         self.redis_cache = redis_cache
 
     def record(self, reader, client, day, article_id):
-        outcome = self.client().eval(
-            RECORD_SCRIPT,
-            3,
-            self.key(_rate_key(client)),
-            self.key(f"view-seen:{reader}"),
-            self.key(BUFFER_KEY),
-            settings.NEWSROOM_VIEW_RATE_LIMIT,
-            settings.NEWSROOM_VIEW_DEDUPE_SECONDS,
-            f"{day.isoformat()}:{article_id}",
+        redis_client = self.client()
+        outcome = _record_script(redis_client)(
+            keys=[
+                self.key(_rate_key(client)),
+                self.key(f"view-seen:{reader}"),
+                self.key(BUFFER_KEY),
+            ],
+            args=[
+                settings.NEWSROOM_VIEW_RATE_LIMIT,
+                settings.NEWSROOM_VIEW_DEDUPE_SECONDS,
+                f"{day.isoformat()}:{article_id}",
+            ],
+            client=redis_client,
         )
         return OUTCOMES[int(outcome)]
 
@@ -142,6 +147,12 @@ class RedisBuffer:
             day, article_id = field.decode().split(":")
             counts[(date.fromisoformat(day), int(article_id))] += int(value)
         return counts
+
+
+@lru_cache(maxsize=8)
+def _record_script(redis_client):
+    """Return the record script registered with a client: sent by its hash."""
+    return redis_client.register_script(RECORD_SCRIPT)
 
 
 _local_buffer = LocalBuffer()

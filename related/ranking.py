@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 
-from articles.models import Article, live_q
+from articles.models import LINK_COLUMNS, Article, live_q
 
 from . import text
 from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
@@ -36,6 +36,7 @@ def related_articles(article, *, limit=5):
         RelatedArticle.objects.filter(article=article)
         .filter(Q(target=article) | live_q("target__"))
         .select_related("target__section")
+        .only("target", *(f"target__{column}" for column in LINK_COLUMNS))
         .order_by("position")[: limit + 1]
     )
     computed = any(entry.target_id == article.pk for entry in entries) or (
@@ -256,7 +257,7 @@ def compute_popular_ids(*, limit=20):
     return list(popular_articles(limit=limit).values_list("pk", flat=True))
 
 
-def stored_popular_articles(*, limit=5):
+def stored_popular_articles(*, limit=5, ids=None):
     """Return the most-read live articles from the stored ranking, in one query.
 
     The ranking is refreshed when reads are flushed; `live()` still applies, so
@@ -264,8 +265,8 @@ def stored_popular_articles(*, limit=5):
     """
     from .counting import popular_ids
 
-    ids = popular_ids()
-    by_pk = Article.objects.live().select_related("section").in_bulk(ids)
+    ids = popular_ids() if ids is None else ids
+    by_pk = Article.objects.live().for_links().in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk][:limit]
 
 

@@ -1,6 +1,25 @@
+from dataclasses import dataclass
+
+from newsroom.pagecache import per_content_version
+
 from .models import Section
+
+
+@dataclass(frozen=True)
+class NavigationLink:
+    name: str
+    slug: str
+    url: str
+
+
+def navigation_links():
+    """Return the header's section links, in menu order."""
+    return [
+        NavigationLink(section.name, section.slug, section.get_absolute_url())
+        for section in Section.objects.in_navigation()
+    ]
 
 
 def navigation(request):
     """Put the header's section links in every template context."""
-    return {"navigation_sections": Section.objects.in_navigation()}
+    return {"navigation_sections": per_content_version("navigation", navigation_links)}

@@ -11,7 +11,7 @@ PER_SECTION_COUNT = 4
 
 
 def front_page(request):
-    live = Article.objects.live().for_listing().newest_first()
+    live = Article.objects.live().for_teasers().newest_first()
     lead = live.filter(featured=True).first() or live.first()
     latest = list(live.exclude(pk=getattr(lead, "pk", None))[:LATEST_COUNT])
     return TemplateResponse(
@@ -39,7 +39,7 @@ def section_blocks(lead):
         Article.objects.live()
         .exclude(pk=getattr(lead, "pk", None))
         .latest_per_section(PER_SECTION_COUNT)
-        .for_listing()
+        .for_teasers()
         .newest_first()
     )
     for article in articles:
@@ -52,7 +52,7 @@ def section_blocks(lead):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
-    articles = Article.objects.live().in_section(section).for_listing().newest_first()
+    articles = Article.objects.live().in_section(section).for_teasers().newest_first()
     return TemplateResponse(
         request,
         "sections/section_detail.html",

@@ -1,6 +1,10 @@
 from django import template
+from django.template.loader import render_to_string
+
+from newsroom.pagecache import per_content_version
 
 from .. import ranking
+from ..counting import popular_ids
 
 register = template.Library()
 
@@ -11,7 +15,24 @@ def related_articles(article, limit=5):
     return {"articles": ranking.related_articles(article, limit=limit)}
 
 
-@register.inclusion_tag("related/includes/popular_articles.html")
+@register.simple_tag
 def popular_articles(limit=5):
-    """Render the week's most-read live articles. Usage: {% popular_articles 5 %}"""
-    return {"articles": ranking.stored_popular_articles(limit=limit)}
+    """Render the week's most-read live articles. Usage: {% popular_articles 5 %}
+
+    The same on every page until the ranking or the content changes, so it is
+    rendered once per ranking and content version in each process.
+    """
+    ids = popular_ids()
+    return per_content_version(
+        "popular-widget",
+        lambda: render_to_string(
+            "related/includes/popular_articles.html", popular_context(limit, ids=ids)
+        ),
+        tuple(ids),
+        limit,
+    )
+
+
+def popular_context(limit=5, *, ids=None):
+    """Return the Popular posts widget's template context."""
+    return {"articles": ranking.stored_popular_articles(limit=limit, ids=ids)}

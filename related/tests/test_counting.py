@@ -9,7 +9,7 @@ from articles.testing import make_article
 from newsroom.redis_testing import needs_redis
 from related import counting
 from related.models import DailyViewCount
-from related.templatetags.related_tags import popular_articles
+from related.templatetags.related_tags import popular_context
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36"
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -46,16 +46,16 @@ class FlushTests(TestCase):
         busy = make_article("Busy", age=timedelta(days=1))
         DailyViewCount.objects.create(article=quiet, day=timezone.localdate(), views=9)
         counting.flush()
-        self.assertEqual(popular_articles()["articles"], [quiet])
+        self.assertEqual(popular_context()["articles"], [quiet])
         for _ in range(20):
             counting.buffer().add(timezone.localdate(), busy.pk)
         # Until the next flush, the widget keeps the stored ranking...
-        self.assertEqual(popular_articles()["articles"], [quiet])
+        self.assertEqual(popular_context()["articles"], [quiet])
         counting.flush()
-        self.assertEqual(popular_articles()["articles"], [busy, quiet])
+        self.assertEqual(popular_context()["articles"], [busy, quiet])
         # ...but an article taken off the site leaves it at once.
         busy.unpublish()
-        self.assertEqual(popular_articles()["articles"], [quiet])
+        self.assertEqual(popular_context()["articles"], [quiet])
 
     def test_widget_costs_one_query_with_a_stored_ranking(self):
         for n in range(8):
@@ -65,14 +65,14 @@ class FlushTests(TestCase):
             )
         counting.flush()
         with self.assertNumQueries(1):
-            self.assertEqual(len(popular_articles()["articles"]), 5)
+            self.assertEqual(len(popular_context()["articles"]), 5)
 
 
 @needs_redis(REDIS_URL)
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom-counting-tests",
         }
@@ -102,7 +102,7 @@ class RedisBufferTests(TestCase):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.SharedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

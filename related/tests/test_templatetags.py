@@ -2,11 +2,12 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.template import Context, Template
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article, make_section
+from related import counting
 from related.models import CuratedLink, DailyViewCount
 from related.ranking import refresh_related
 from related.templatetags import related_tags
@@ -65,11 +66,11 @@ class PopularArticlesTagTests(TestCase):
 
     def test_returns_the_most_read_live_articles_as_a_list(self):
         self.assertEqual(
-            related_tags.popular_articles(), {"articles": [self.most, self.less]}
+            related_tags.popular_context(), {"articles": [self.most, self.less]}
         )
 
     def test_passes_the_limit_on(self):
-        self.assertEqual(related_tags.popular_articles(1), {"articles": [self.most]})
+        self.assertEqual(related_tags.popular_context(1), {"articles": [self.most]})
 
 
 class WidgetRenderingTests(TestCase):
@@ -170,3 +171,42 @@ class RelatedWidgetQueryCountTests(TestCase):
         self.assertEqual(small_html.count("<li>"), 1)
         self.assertEqual(big_html.count("<li>"), 5)
         self.assertIn("Picked 0", big_html)
+
+
+@override_settings(NEWSROOM_FRAGMENT_CACHE=True)
+class PopularWidgetFragmentTests(TestCase):
+    """The rendered widget is kept per ranking and content version."""
+
+    template = Template("{% load related_tags %}{% popular_articles 5 %}")
+
+    def setUp(self):
+        cache.clear()
+        self.read = make_article("Much read story", age=timedelta(days=1))
+        DailyViewCount.objects.create(
+            article=self.read, day=timezone.localdate(), views=4
+        )
+        counting.flush()
+
+    def render(self):
+        return self.template.render(Context({}))
+
+    def test_second_render_runs_no_query(self):
+        first = self.render()
+        self.assertIn("Much read story", first)
+        with self.assertNumQueries(0):
+            self.assertEqual(self.render(), first)
+
+    def test_an_edit_or_a_new_ranking_shows_at_once(self):
+        self.render()
+        self.read.headline = "Much read story, updated"
+        self.read.save()
+        self.assertIn("Much read story, updated", self.render())
+        newcomer = make_article("Newly popular", age=timedelta(hours=3))
+        DailyViewCount.objects.create(
+            article=newcomer, day=timezone.localdate(), views=40
+        )
+        counting.flush()
+        html = self.render()
+        self.assertLess(html.index("Newly popular"), html.index("Much read story"))
+        self.read.unpublish()
+        self.assertNotIn("Much read story", self.render())

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.test import TestCase
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -160,3 +162,31 @@ class NavigationHighlightTests(TestCase):
                     '<a href="/world/" aria-current="page">World News</a>',
                     html=True,
                 )
+
+
+@override_settings(NEWSROOM_FRAGMENT_CACHE=True)
+class NavigationFragmentTests(TestCase):
+    """The section menu is read once per content version in each process."""
+
+    def setUp(self):
+        cache.clear()
+        self.world = make_section("World News", slug="world", nav_order=1)
+        self.story = make_article("Menu story", section=self.world)
+
+    def menu_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.story.get_absolute_url())
+        menu = '"sections_section"."parent_id" IS NULL AND'
+        return [q["sql"] for q in queries if menu in q["sql"]]
+
+    def test_menu_query_runs_once_until_a_section_changes(self):
+        self.assertEqual(len(self.menu_queries()), 1)
+        self.assertEqual(self.menu_queries(), [])
+        make_section("Sport", slug="sport", nav_order=2)
+        self.assertEqual(len(self.menu_queries()), 1)
+        self.assertContains(self.client.get("/"), '<a href="/sport/">Sport</a>', 2)
+        self.world.name = "International"
+        self.world.save()
+        self.assertContains(
+            self.client.get("/sport/"), '<a href="/world/">International</a>', 2
+        )
