@@ -9,7 +9,7 @@ from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArc
 
 from .forms import SearchForm
 from .models import Article, Author, FormerURL, PreviewLink
-from .pagination import paginate
+from .pagination import UncountedPaginator, paginate
 from .previews import render_preview
 from .search import query_terms, search_articles
 
@@ -101,7 +101,7 @@ def search(request):
         if data["date_to"]:
             articles = articles.filter(publish_at__date__lte=data["date_to"])
         results = search_articles(articles, data["q"]).select_related("section")
-        page = paginate(request, results)
+        page = paginate(request, results, counted=True)
         terms = query_terms(data["q"])
     response = TemplateResponse(
         request,
@@ -127,6 +127,7 @@ class ArchiveMixin:
     date_field = "publish_at"
     month_format = "%m"
     paginate_by = 20
+    paginator_class = UncountedPaginator
     allow_empty = False
     template_name = "articles/article_archive.html"
 
