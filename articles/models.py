@@ -88,6 +88,12 @@ class ArticleQuerySet(models.QuerySet):
         ).values("object_id")
         return self.filter(pk__in=tagged_ids)
 
+    def last_changed(self):
+        """Return when the most recently changed of these articles changed.
+
+        PostgreSQL answers it from the end of the updated_at index."""
+        return self.aggregate(latest=models.Max("updated_at"))["latest"]
+
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 
@@ -288,6 +294,8 @@ class Article(models.Model):
                 fields=["featured", "status", "-publish_at"],
                 name="article_featured_publish_idx",
             ),
+            # Sitemaps and feeds ask when the site last changed.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]
 
     def __str__(self):

@@ -4,7 +4,8 @@ from taggit.models import Tag
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,16 +31,42 @@ class ArticleSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         # One aggregate instead of Django's default of loading every article.
-        return Article.objects.live().aggregate(latest=Max("updated_at"))["latest"]
+        return Article.objects.live().last_changed()
 
 
-class TagSitemap(Sitemap):
+class ListingSitemap(Sitemap):
+    """A sitemap of listing pages (tags, authors) that the index can afford.
+
+    Listing pages change whenever an article on them does, so the sitemap
+    index gives them the time of the newest change to a live article, read
+    from one index, rather than Django's default of computing every entry's
+    time. Its number of pages comes from counting only the entries.
+    """
+
+    def get_latest_lastmod(self):
+        return Article.objects.live().last_changed()
+
+    def count_items(self):
+        raise NotImplementedError
+
+    @property
+    def paginator(self):
+        pages = Paginator(self.items(), self.limit)
+        pages.count = self.count_items()
+        return pages
+
+
+class TagSitemap(ListingSitemap):
     def items(self):
         return (
             Tag.objects.filter(live_q("article__"))
             .annotate(latest=Max("article__updated_at"))
             .order_by("name")
         )
+
+    def count_items(self):
+        tagged = Article.objects.live().filter(tagged_items__tag=OuterRef("pk"))
+        return Tag.objects.filter(Exists(tagged)).count()
 
     def location(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
@@ -48,13 +75,17 @@ class TagSitemap(Sitemap):
         return tag.latest
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(ListingSitemap):
     def items(self):
         return (
             Author.objects.filter(live_q("articles__"))
             .annotate(latest=Max("articles__updated_at"))
             .order_by("name")
         )
+
+    def count_items(self):
+        written = Article.objects.live().filter(bylines__author=OuterRef("pk"))
+        return Author.objects.filter(Exists(written)).count()
 
     def lastmod(self, author):
         return author.latest

@@ -15,7 +15,8 @@ class SectionSitemap(Sitemap):
         return self._latest_updates.get(section.pk)
 
     def get_latest_lastmod(self):
-        return max(self._latest_updates.values(), default=None)
+        # Every article is in a section: the newest change to any live one.
+        return Article.objects.live().last_changed()
 
     @cached_property
     def _latest_updates(self):

@@ -6,7 +6,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import ArticleSitemap, AuthorSitemap, TagSitemap
 from articles.testing import make_article, make_author, make_section
 
 NS = {
@@ -54,6 +54,26 @@ class SitemapIndexTests(SitemapTestMixin, TestCase):
             locations = self.index_locations()
         self.assertIn("http://testserver/sitemap-articles.xml?p=2", locations)
         self.assertNotIn("http://testserver/sitemap-articles.xml?p=3", locations)
+
+    def test_index_counts_pages_of_tags_and_authors_with_live_articles_only(self):
+        make_article(
+            tags=["Alpha", "Beta"], authors=[make_author("One"), make_author("Two")]
+        )
+        make_article(
+            tags=["Draft only"],
+            authors=[make_author("Draft Writer")],
+            status=Article.Status.DRAFT,
+        )
+        expected = {TagSitemap: "tags", AuthorSitemap: "authors"}
+        for sitemap, name in expected.items():
+            live = sitemap().items().count()
+            self.assertEqual(sitemap().count_items(), live)
+            with self.subTest(sitemap=name), mock.patch.object(sitemap, "limit", 1):
+                locations = self.index_locations()
+            self.assertIn(f"http://testserver/sitemap-{name}.xml?p={live}", locations)
+            self.assertNotIn(
+                f"http://testserver/sitemap-{name}.xml?p={live + 1}", locations
+            )
 
     def test_index_gives_the_articles_sitemap_the_newest_modified_time(self):
         newest = Article.objects.latest("updated_at").updated_at
