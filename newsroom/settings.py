@@ -75,8 +75,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Answers the view beacon before anything else runs (related/middleware.py).
-    "related.middleware.ViewBeaconMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached pages before the middleware below runs (pagecache.py).

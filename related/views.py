@@ -66,8 +66,8 @@ NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 # The beacon changes no reader's data and must work from cached pages, which
 # carry no per-reader CSRF token; it only ever adds one to a counter. It is
-# the busiest URL of a site, so ViewBeaconMiddleware answers it before the
-# other middleware runs.
+# the busiest URL of a site, so the WSGI entry point hands it here directly
+# (related/wsgi.py).
 @csrf_exempt
 @require_POST
 def view_beacon(request):
