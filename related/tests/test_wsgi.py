@@ -3,6 +3,8 @@ from unittest import mock
 from wsgiref.util import setup_testing_defaults
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import TestCase
 from django.utils import timezone
 
@@ -31,10 +33,18 @@ def wsgi_call(path, method="GET", body=b"", **extra):
     def start_response(status, headers, exc_info=None):
         started["status"], started["headers"] = status, dict(headers)
 
-    chunks = application(environ, start_response)
-    content = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()
+    # As Django's test client does: a request must not close the database
+    # connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = application(environ, start_response)
+        content = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["status"], started["headers"], content
 
 
