@@ -23,6 +23,7 @@ from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 from django.utils import timezone
@@ -191,7 +192,11 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         try:
-            version, key, stored = _lookup(request)
+            page_id = _page_id(request)
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers it with a 400.
+        try:
+            version, key, stored = _lookup(page_id)
         except Exception:
             logger.exception("Page cache unavailable; rendering without it")
             return self.get_response(request)
@@ -232,14 +237,13 @@ def _store(key, version, response):
 _last_version = [None]  # the version this process saw last
 
 
-def _lookup(request):
+def _lookup(page_id):
     """Return (version, key, stored page or None) in one round trip, usually.
 
     The page is fetched under the version this process saw last together with
     the current version; only when the version has moved is a second fetch
     needed.
     """
-    page_id = _page_id(request)
     guess = _last_version[0]
     keys = [VERSION_KEY] + ([_cache_key(page_id, guess)] if guess else [])
     found = cache.get_many(keys)

@@ -94,6 +94,11 @@ class PageCacheTests(TestCase):
                 self.client.get(path)
                 self.assertNotIn("X-Page-Cache", self.client.get(path))
 
+    def test_a_host_not_allowed_is_a_400_and_no_cache_error(self):
+        with self.assertNoLogs("newsroom.pagecache"):
+            response = self.client.get("/", HTTP_HOST="evil.example")
+        self.assertEqual(response.status_code, 400)
+
     def test_cache_control_suits_a_cdn_and_conditional_get_gives_304(self):
         response = self.client.get("/")
         control = response["Cache-Control"]
