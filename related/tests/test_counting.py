@@ -118,3 +118,18 @@ class RedisDownTests(TestCase):
         with self.assertLogs("related.counting", "ERROR"):
             page = self.client.get(article.get_absolute_url())
         self.assertEqual(page.status_code, 200)
+
+    @override_settings(NEWSROOM_FRAGMENT_CACHE=True, NEWSROOM_PAGE_CACHE=True)
+    def test_pages_render_from_the_database_when_redis_is_down(self):
+        article = make_article("Readable without Redis")
+        with (
+            self.assertLogs("newsroom.pagecache", "ERROR") as logs,
+            self.assertLogs("related.counting", "ERROR"),
+        ):
+            page = self.client.get(article.get_absolute_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "Readable without Redis")
+        self.assertContains(page, "Popular posts")
+        messages = "\n".join(logs.output)
+        self.assertIn("building navigation without it", messages)
+        self.assertIn("building popular-widget without it", messages)
