@@ -11,7 +11,8 @@ urlpatterns = [
     # Tag slugs keep non-ASCII letters ("el-niño"), which <slug:> refuses.
     path("tag/<str:slug>/", cache_for_readers(views.tag_detail), name="tag"),
     path("author/<slug:slug>/", cache_for_readers(views.author_detail), name="author"),
-    path("search/", views.search, name="search"),
+    # Breaking news sends many readers to the same search: cache it too.
+    path("search/", cache_for_readers(views.search), name="search"),
     path(
         "archive/<int:year>/",
         cache_for_readers(views.YearArchive.as_view()),

@@ -89,7 +89,7 @@ class PageCacheTests(TestCase):
         self.assertNotIn("Set-Cookie", hit)
 
     def test_pages_not_marked_for_the_cache_are_never_served_from_it(self):
-        for path in ["/search/?q=beijing", "/robots.txt", "/api/v1/articles"]:
+        for path in ["/robots.txt", "/api/v1/articles", "/favicon.ico"]:
             with self.subTest(path=path):
                 self.client.get(path)
                 self.assertNotIn("X-Page-Cache", self.client.get(path))
@@ -142,6 +142,22 @@ class PageCacheTests(TestCase):
         for path in [*shown, self.story.get_absolute_url()]:
             with self.subTest(path=path):
                 self.assertContains(self.client.get(path), "Talks resume in Beijing")
+
+    def test_searches_are_cached_and_see_a_new_article_at_once(self):
+        url = "/search/?q=beijing"
+        self.client.get(url)
+        hit = self.client.get(url)
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertEqual(hit["X-Robots-Tag"], "noindex, follow")
+        fresh = make_article(
+            "Beijing hosts a second round",
+            section=self.world,
+            status=Article.Status.DRAFT,
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            fresh.publish()
+        # The result shows the headline with the matched word highlighted.
+        self.assertContains(self.client.get(url), "hosts a second round")
 
     def test_editing_a_draft_keeps_the_cache(self):
         self.warm(["/"])
