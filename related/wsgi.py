@@ -7,6 +7,10 @@ the session, CSRF, authentication and security-header middleware) would only
 cost time. `ViewBeaconApplication` wraps the site's WSGI application and hands
 beacon POSTs straight to `view_beacon`; every other request, including a GET
 of the beacon's address, goes to Django as usual.
+
+What the beacon gives up is harmless for it: the Host header is not checked
+against ALLOWED_HOSTS (nothing is built from it) and a beacon over plain HTTP
+is counted rather than redirected (the page that sends it came over HTTPS).
 """
 
 from django.core.handlers.exception import response_for_exception
