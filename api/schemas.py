@@ -117,12 +117,5 @@ class TagOut(Schema):
         return _absolute(context, reverse("articles:tag", kwargs={"slug": obj.slug}))
 
 
-class AuthorOut(Schema):
-    slug: str
-    name: str
+class AuthorOut(PageRef):
     bio: str
-    url: str
-
-    @staticmethod
-    def resolve_url(obj, context):
-        return _absolute(context, obj.get_absolute_url())

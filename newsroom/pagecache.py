@@ -84,18 +84,31 @@ def seconds_until_next_publication(version):
 _per_version = {}  # this process's copies of data that only content changes
 
 
-def per_content_version(name, build, *parts):
+def request_content_version(request):
+    """Return the content version `request` renders under, read only once."""
+    version = getattr(request, "content_version", None)
+    if version is None:
+        version = request.content_version = content_version()
+    return version
+
+
+def per_content_version(name, build, *parts, request=None):
     """Return `build()`, computed once per content version in this process.
 
     For data shown on every page and changed only by editors (the section
     menu, the rendered Popular posts list): exact, because any such change
-    sets a new content version. Off (always built) when
-    NEWSROOM_FRAGMENT_CACHE is false, and built afresh if the cache is down.
+    sets a new content version. With `request`, the version it renders under
+    is read once for all such data (and not at all after a page-cache miss,
+    which read it already). Off (always built) when NEWSROOM_FRAGMENT_CACHE
+    is false, and built afresh if the cache is down.
     """
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return build()
     try:
-        key = (name, content_version(), parts)
+        version = (
+            content_version() if request is None else request_content_version(request)
+        )
+        key = (name, version, parts)
     except Exception:
         logger.exception("Cache unavailable; building %s without it", name)
         return build()
@@ -202,6 +215,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if stored is not None:
             return _from_stored(request, stored)
+        request.content_version = version
         response = self.get_response(request)
         if getattr(response, "page_cache_storable", False) and not response.cookies:
             _store(key, version, response)

@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -32,8 +33,8 @@ def is_bot(request):
     )
 
 
-def reader_fingerprint(request, article_id, *, day=None):
-    """Return a salted hash naming one reader and article for `day` (today).
+def reader_fingerprint(request, article_id, *, day):
+    """Return a salted hash naming one reader and article for `day`.
 
     No cookie is set and no IP address is stored: the hash changes daily and
     cannot be reversed without the secret key.
@@ -45,7 +46,7 @@ def reader_fingerprint(request, article_id, *, day=None):
     material = "|".join(
         [
             settings.SECRET_KEY,
-            (day or timezone.localdate()).isoformat(),
+            day.isoformat(),
             address,
             request.META.get("HTTP_USER_AGENT", ""),
             str(article_id),
@@ -54,30 +55,21 @@ def reader_fingerprint(request, article_id, *, day=None):
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _no_store(response):
-    """What `never_cache` sends, without working it out on every beacon."""
-    response["Cache-Control"] = NO_STORE
-    response["Expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
-    return response
-
-
-NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
 # The beacon changes no reader's data and must work from cached pages, which
 # carry no per-reader CSRF token; it only ever adds one to a counter. It is
 # the busiest URL of a site, so the WSGI entry point hands it here directly
 # (related/wsgi.py).
 @csrf_exempt
 @require_POST
+@never_cache
 def view_beacon(request):
     """Count one read of a live article, sent by static/js/view-beacon.js."""
     try:
         article_id = int(request.POST.get("article", ""))
     except ValueError:
-        return _no_store(HttpResponseBadRequest("article must be an article id"))
+        return HttpResponseBadRequest("article must be an article id")
     if article_id <= 0 or is_bot(request):
-        return _no_store(HttpResponse(status=204))
+        return HttpResponse(status=204)
     day = timezone.localdate()
     try:
         outcome = counting.record_read(
@@ -90,5 +82,5 @@ def view_beacon(request):
         # Counting must never break a reader's page: with the cache down, the
         # read is dropped (logged) rather than risk counting repeats.
         logger.exception("Could not record a read of article %s", article_id)
-        return _no_store(HttpResponse(status=204))
-    return _no_store(HttpResponse(status=429 if outcome == counting.LIMITED else 204))
+        return HttpResponse(status=204)
+    return HttpResponse(status=429 if outcome == counting.LIMITED else 204)

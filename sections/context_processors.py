@@ -22,4 +22,5 @@ def navigation_links():
 
 def navigation(request):
     """Put the header's section links in every template context."""
-    return {"navigation_sections": per_content_version("navigation", navigation_links)}
+    links = per_content_version("navigation", navigation_links, request=request)
+    return {"navigation_sections": links}

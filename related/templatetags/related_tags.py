@@ -15,8 +15,8 @@ def related_articles(article, limit=5):
     return {"articles": ranking.related_articles(article, limit=limit)}
 
 
-@register.simple_tag
-def popular_articles(limit=5):
+@register.simple_tag(takes_context=True)
+def popular_articles(context, limit=5):
     """Render the week's most-read live articles. Usage: {% popular_articles 5 %}
 
     The same on every page until the ranking or the content changes, so it is
@@ -30,6 +30,7 @@ def popular_articles(limit=5):
         ),
         tuple(ids),
         limit,
+        request=context.get("request"),
     )
 
 

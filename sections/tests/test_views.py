@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest import mock
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article, make_author, make_section
+from newsroom import pagecache
 from related.models import DailyViewCount
 from sections.models import Section
 
@@ -190,3 +192,25 @@ class NavigationFragmentTests(TestCase):
         self.assertContains(
             self.client.get("/sport/"), '<a href="/world/">International</a>', 2
         )
+
+    @override_settings(NEWSROOM_PAGE_CACHE=False)
+    def test_an_uncached_page_reads_the_content_version_once(self):
+        with mock.patch(
+            "newsroom.pagecache.content_version", wraps=pagecache.content_version
+        ) as read:
+            self.assertEqual(
+                self.client.get(self.story.get_absolute_url()).status_code, 200
+            )
+        self.assertEqual(read.call_count, 1)
+
+    @override_settings(NEWSROOM_PAGE_CACHE=True)
+    def test_a_page_cache_miss_passes_on_the_version_it_read(self):
+        with mock.patch(
+            "newsroom.pagecache.content_version", wraps=pagecache.content_version
+        ) as read:
+            self.client.get("/")  # The page cache's first lookup may need it.
+            read.reset_mock()
+            self.assertEqual(
+                self.client.get(self.story.get_absolute_url()).status_code, 200
+            )
+        self.assertEqual(read.call_count, 0)
