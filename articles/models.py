@@ -144,12 +144,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").only(*LINK_COLUMNS)
 
     def for_article_page(self):
-        """Return articles with everything their own page shows."""
-        return (
-            self.for_listing()
-            .select_related("section__parent")
-            .prefetch_related("tags", "corrections")
-        )
+        """Return articles with everything their own page shows, in one query:
+        the byline, tags and corrections come with the display data."""
+        return self.select_related(
+            "section__parent", "lead_image", "display_data"
+        ).defer(*SEARCH_COLUMNS)
 
 
 class Article(models.Model):
@@ -416,6 +415,29 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class ArticleDisplayData(models.Model):
+    """A copy of what an article's page shows from other rows: its byline,
+    tags and corrections, so that the page is read in one query.
+
+    Kept by articles.display, inside the transaction that changes the rows it
+    copies; never edited, and not part of revisions.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="display_data"
+    )
+    authors = models.JSONField(default=list)  # [[name, slug], ...] in byline order
+    tags = models.JSONField(default=list)  # [[name, slug], ...] as tagged
+    corrections = models.JSONField(default=list)  # [[kind, text, ISO time], ...]
+
+    class Meta:
+        verbose_name = "article display data"
+        verbose_name_plural = "article display data"
+
+    def __str__(self):
+        return f"Display data of article {self.article_id}"
 
 
 class WorkflowEvent(models.Model):

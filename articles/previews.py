@@ -8,15 +8,20 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 
+from .display import display_of
+
 
 def render_preview(request, article, *, tags=None):
     """Render the article page for a preview: never cached, never indexed."""
+    display = display_of(article)
     response = TemplateResponse(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "tags": list(article.tags.all()) if tags is None else tags,
+            "authors": display.authors,
+            "tags": display.tags if tags is None else tags,
+            "corrections": display.corrections,
             "preview": True,
         },
     )

@@ -39,7 +39,7 @@ def article_images(article, request):
     return urls
 
 
-def news_article(article, request, *, tags):
+def news_article(article, request, *, authors, tags):
     """Return schema.org NewsArticle data for a live article."""
     url = request.build_absolute_uri(article.get_absolute_url())
     authors = [
@@ -48,7 +48,7 @@ def news_article(article, request, *, tags):
             "name": author.name,
             "url": request.build_absolute_uri(author.get_absolute_url()),
         }
-        for author in article.byline_authors()
+        for author in authors
     ]
     return {
         "@context": "https://schema.org",

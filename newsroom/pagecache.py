@@ -24,6 +24,7 @@ from functools import lru_cache, wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 from django.utils import timezone
@@ -51,7 +52,18 @@ def content_version():
 
 
 def bump_content_version(**kwargs):
-    """Make every cached page stale at once. Safe as a signal receiver."""
+    """Make every cached page stale at once. Safe as a signal receiver.
+
+    The version moves now and again when the transaction commits: a page
+    rendered in between, from data not yet committed, would otherwise stay
+    cached under the new version.
+    """
+    _new_content_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_content_version)
+
+
+def _new_content_version():
     try:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:

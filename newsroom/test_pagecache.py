@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.testing import make_article, make_author, make_section
+from newsroom.pagecache import content_version
 from newsroom.redis_testing import needs_redis
 from related.models import CuratedLink
 
@@ -158,6 +159,14 @@ class PageCacheTests(TestCase):
             fresh.publish()
         # The result shows the headline with the matched word highlighted.
         self.assertContains(self.client.get(url), "hosts a second round")
+
+    def test_the_version_moves_again_when_the_change_commits(self):
+        # A page rendered between the change and its commit shows the old
+        # data: it must not stay cached under the version the change set.
+        with self.captureOnCommitCallbacks(execute=True):
+            _save(self.author, name="Mara L.")
+            during_transaction = content_version()
+        self.assertNotEqual(content_version(), during_transaction)
 
     def test_editing_a_draft_keeps_the_cache(self):
         self.warm(["/"])

@@ -28,12 +28,14 @@ def snippet(article, terms):
 
 
 @register.simple_tag(takes_context=True)
-def article_structured_data(context, article, tags):
-    """Render an article page's JSON-LD. Usage: {% article_structured_data a tags %}"""
+def article_structured_data(context, article, authors, tags):
+    """Render an article page's JSON-LD.
+
+    Usage: {% article_structured_data article authors tags %}
+    """
     request = context["request"]
-    return json_ld(structured_data.news_article(article, request, tags=tags)) + json_ld(
-        structured_data.breadcrumbs(article, request)
-    )
+    data = structured_data.news_article(article, request, authors=authors, tags=tags)
+    return json_ld(data) + json_ld(structured_data.breadcrumbs(article, request))
 
 
 @register.simple_tag(takes_context=True)

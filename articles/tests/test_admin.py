@@ -69,6 +69,9 @@ class ArticleAdminPublishingTests(TestCase):
         for path in ["/", "/science/", "/tag/astronomy/", url]:
             with self.subTest(path=path):
                 self.assertContains(self.client.get(path), "Comet seen from the Alps")
+        page = self.client.get(url)
+        self.assertContains(page, 'rel="author">Eleanor Fairweather</a>')
+        self.assertContains(page, '<a href="/tag/alps/" rel="tag">Alps</a>')
 
         self.client.force_login(self.editor)
         data = self.article_form(_transition="unpublish")

@@ -1,0 +1,190 @@
+"""What an article's page shows from other rows, kept on the article's side.
+
+An article page shows the byline (authors), the tags and the corrections. They
+live in their own tables, and reading them took three queries on every
+uncached article page. `ArticleDisplayData` keeps a copy of them, one row per
+article, read with the article in one query.
+
+The copy is exact: the receivers below rewrite it inside the transaction that
+changes a byline, an author, a tag, a tagging or a correction, so it commits
+together with the change (and the page cache's new content version follows on
+commit). A row is created with its article; an article inserted in bulk,
+without signals, gets its row the first time its page is shown.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from taggit.models import Tag, TaggedItem
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from .models import Article, ArticleAuthor, ArticleDisplayData, Author, Correction
+
+BATCH = 1000
+
+
+def batched(ids):
+    ids = sorted(set(ids))
+    return (ids[start : start + BATCH] for start in range(0, len(ids), BATCH))
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A name and the slug of its page, e.g. an author's or a tag's."""
+
+    name: str
+    slug: str
+    url_name: ClassVar[str]
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class AuthorLink(PageLink):
+    url_name = "articles:author"
+
+
+class TagLink(PageLink):
+    url_name = "articles:tag"
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionNote:
+    kind: str
+    text: str
+    published_at: datetime
+
+    def get_kind_display(self):
+        return Correction.Kind(self.kind).label
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDisplay:
+    authors: list
+    tags: list
+    corrections: list
+
+
+def display_of(article):
+    """Return the byline, tags and corrections of a saved article.
+
+    Uses the stored copy (select_related("display_data") saves a query); an
+    article without one, inserted in bulk, gets it built and stored now.
+    """
+    try:
+        data = article.display_data
+    except ArticleDisplayData.DoesNotExist:
+        data = build([article.pk])[article.pk]
+        ArticleDisplayData.objects.bulk_create([data], ignore_conflicts=True)
+    return ArticleDisplay(
+        authors=[AuthorLink(name, slug) for name, slug in data.authors],
+        tags=[TagLink(name, slug) for name, slug in data.tags],
+        corrections=[
+            CorrectionNote(kind, text, datetime.fromisoformat(published_at))
+            for kind, text, published_at in data.corrections
+        ],
+    )
+
+
+def build(article_ids):
+    """Return {article id: unsaved ArticleDisplayData} read from the source
+    rows, in three queries."""
+    rows = {pk: ArticleDisplayData(article_id=pk) for pk in article_ids}
+    bylines = (
+        ArticleAuthor.objects.filter(article_id__in=rows)
+        .order_by("article_id", "position", "pk")
+        .values_list("article_id", "author__name", "author__slug")
+    )
+    for article_id, name, slug in bylines:
+        rows[article_id].authors.append([name, slug])
+    taggings = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id__in=rows,
+        )
+        .order_by("object_id", "pk")
+        .values_list("object_id", "tag__name", "tag__slug")
+    )
+    for article_id, name, slug in taggings:
+        rows[article_id].tags.append([name, slug])
+    corrections = (
+        Correction.objects.filter(article_id__in=rows)
+        .order_by("article_id", "published_at", "pk")
+        .values_list("article_id", "kind", "text", "published_at")
+    )
+    for article_id, kind, text, published_at in corrections:
+        rows[article_id].corrections.append([kind, text, published_at.isoformat()])
+    return rows
+
+
+def refresh(article_ids):
+    """Rewrite the stored copies of these articles from their source rows.
+
+    Only existing rows are updated: while an article is being deleted, its
+    bylines' receivers must not bring back a row that was deleted with it.
+    """
+    for chunk in batched(article_ids):
+        ArticleDisplayData.objects.bulk_update(
+            build(chunk).values(), ["authors", "tags", "corrections"]
+        )
+
+
+def create_missing(article_ids):
+    """Store copies for articles that have none (e.g. inserted in bulk)."""
+    for chunk in batched(article_ids):
+        ArticleDisplayData.objects.bulk_create(
+            build(chunk).values(), ignore_conflicts=True
+        )
+
+
+# Receivers (connected in articles.apps) --------------------------------------
+
+
+def article_saved(sender, instance, created, raw=False, **kwargs):
+    if created:
+        create_missing([instance.pk])
+
+
+def byline_changed(sender, instance, **kwargs):
+    refresh([instance.article_id])
+
+
+def correction_changed(sender, instance, **kwargs):
+    refresh([instance.article_id])
+
+
+def tagging_changed(sender, instance, **kwargs):
+    if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
+        refresh([instance.object_id])
+
+
+def author_saved(sender, instance, created, **kwargs):
+    if not created:
+        refresh(
+            ArticleAuthor.objects.filter(author=instance).values_list(
+                "article_id", flat=True
+            )
+        )
+
+
+def tag_saved(sender, instance, created, **kwargs):
+    if not created:
+        refresh(
+            TaggedItem.objects.filter(
+                tag=instance, content_type=ContentType.objects.get_for_model(Article)
+            ).values_list("object_id", flat=True)
+        )
+
+
+RECEIVERS = [
+    # (receiver, sender, on delete too)
+    (byline_changed, ArticleAuthor, True),
+    (correction_changed, Correction, True),
+    (tagging_changed, TaggedItem, True),
+    (author_saved, Author, False),
+    (tag_saved, Tag, False),
+    (article_saved, Article, False),
+]
