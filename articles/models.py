@@ -135,8 +135,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_teasers(self):
-        """Return articles for teaser lists (fronts, tags, authors): no body."""
-        return self.for_listing().defer("body")
+        """Return articles for teaser lists (fronts, tags, authors), in one
+        query: no body, and the byline from the display data."""
+        return self.select_related("section", "lead_image", "display_data").defer(
+            *SEARCH_COLUMNS, "body"
+        )
 
     def for_links(self):
         """Return articles for a list of links (related, popular): headline,
@@ -345,6 +348,13 @@ class Article(models.Model):
     def is_scheduled(self):
         """Return True if the article is published but its time has not come."""
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    def display(self):
+        """Return the byline, tags and corrections readers see, from the
+        display data (articles.display): no query when select_related."""
+        from .display import display_of
+
+        return display_of(self)
 
     def byline_authors(self):
         """Return the authors in byline order (prefetched by for_listing())."""

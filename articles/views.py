@@ -16,8 +16,10 @@ from .search import query_terms, search_articles
 
 
 def article_detail(request, section, year, month, day, slug):
-    article = Article.objects.live().for_article_page().filter(slug=slug).first()
-    if article is None:
+    try:
+        # get(), not first(): a slug is unique, and ordering costs time here.
+        article = Article.objects.live().for_article_page().get(slug=slug)
+    except Article.DoesNotExist:
         return redirect_former_url(request)
     canonical_url = article.get_absolute_url()
     if request.path != canonical_url:
