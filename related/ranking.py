@@ -8,10 +8,10 @@ from taggit.models import TaggedItem
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.utils import timezone
 
-from articles.models import LINK_COLUMNS, Article, live_q
+from articles.models import LINK_COLUMNS, Article
 
 from . import text
 from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
@@ -32,20 +32,22 @@ def related_articles(article, *, limit=5):
     reader's request only reads it. An article whose list was never computed
     (e.g. imported in bulk) gets it computed once, here.
     """
+    # The whole stored list (it is short), sifted here: a condition on the
+    # targets' status would cost more to build than the rows it saves.
     entries = list(
         RelatedArticle.objects.filter(article=article)
-        .filter(Q(target=article) | live_q("target__"))
         .select_related("target__section")
         .only("target", *(f"target__{column}" for column in LINK_COLUMNS))
-        .order_by("position")[: limit + 1]
+        .order_by("position")
     )
-    computed = any(entry.target_id == article.pk for entry in entries) or (
-        len(entries) > limit
-    )
-    if not computed:
-        refresh_related(article)
+    if not any(entry.target_id == article.pk for entry in entries):
+        refresh_related(article)  # never computed: the sentinel is missing
         return related_articles(article, limit=limit)
-    return [entry.target for entry in entries if entry.target_id != article.pk][:limit]
+    return [
+        entry.target
+        for entry in entries
+        if entry.target_id != article.pk and entry.target.is_live()
+    ][:limit]
 
 
 def rank_related(article, *, limit=STORED_SIZE):
