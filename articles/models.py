@@ -52,6 +52,9 @@ def live_q(prefix=""):
 
 # Columns kept for search only (articles/search.py); no page shows them.
 SEARCH_COLUMNS = ("body_text", "search_vector")
+# The article's own fields that a link to it shows (or that decide whether
+# it is shown): a change of one changes other articles' Related posts.
+LINK_FIELDS = ("headline", "slug", "status", "publish_at", "section_id")
 # What a link to an article needs: its address (section, date, slug) and title.
 LINK_COLUMNS = (
     "headline",
@@ -313,6 +316,10 @@ class Article(models.Model):
         previous_url = saved.get_absolute_url() if saved else None
         # Read by the page-cache invalidation: did readers see it before?
         self.was_published = bool(saved) and saved.status == self.Status.PUBLISHED
+        # Read by related posts: do links to this article change?
+        self.link_changed = saved is None or any(
+            getattr(saved, name) != getattr(self, name) for name in LINK_FIELDS
+        )
         if reversion.is_active():
             super().save(*args, **kwargs)
         else:
@@ -441,6 +448,10 @@ class ArticleDisplayData(models.Model):
     authors = models.JSONField(default=list)  # [[name, slug], ...] in byline order
     tags = models.JSONField(default=list)  # [[name, slug], ...] as tagged
     corrections = models.JSONField(default=list)  # [[kind, text, ISO time], ...]
+    # The stored related list's published targets, as links: [[id, headline,
+    # slug, ISO publish time, section id], ...]; None until the list is
+    # computed. Kept by related.ranking.
+    related = models.JSONField(null=True, default=None)
 
     class Meta:
         verbose_name = "article display data"

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 
 class RelatedConfig(AppConfig):
@@ -16,6 +16,8 @@ class RelatedConfig(AppConfig):
 
         curated_link = self.get_model("CuratedLink")
         post_save.connect(signals.article_saved, sender=Article)
+        pre_delete.connect(signals.article_deleting, sender=Article)
+        post_delete.connect(signals.article_deleted, sender=Article)
         for signal in (post_save, post_delete):
             signal.connect(
                 bump_content_version,

@@ -2,7 +2,7 @@
 
 import math
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from taggit.models import TaggedItem
 
@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.utils import timezone
 
-from articles.models import LINK_COLUMNS, Article
+from articles.display import batched
+from articles.models import LINK_COLUMNS, Article, ArticleDisplayData
+from sections.models import Section, section_slugs
 
 from . import text
 from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
@@ -48,6 +50,88 @@ def related_articles(article, *, limit=5):
         for entry in entries
         if entry.target_id != article.pk and entry.target.is_live()
     ][:limit]
+
+
+def shown_related(article, *, limit=5):
+    """Return the related articles the article's page shows, without a query.
+
+    They come from the copy kept with the article's display data (loaded
+    with it by `for_article_page()`), sifted for what is live now: a
+    scheduled target is shown from its second. Without a copy (a list not
+    computed yet), from `related_articles()`.
+    """
+    try:
+        copied = article.display_data.related
+    except ArticleDisplayData.DoesNotExist:
+        copied = None
+    if copied is None:
+        shown = related_articles(article, limit=limit)
+        copy_related([article.pk])  # e.g. a list stored before copies were kept
+        return shown
+    now = timezone.now()
+    slugs = section_slugs()
+    shown = []
+    for pk, headline, slug, published, section_id in copied:
+        publish_at = datetime.fromisoformat(published)
+        if publish_at > now:
+            continue
+        section = Section(pk=section_id, slug=slugs[section_id])
+        shown.append(
+            Article(
+                pk=pk,
+                headline=headline,
+                slug=slug,
+                status=Article.Status.PUBLISHED,
+                publish_at=publish_at,
+                section=section,
+            )
+        )
+        if len(shown) == limit:
+            break
+    return shown
+
+
+def copy_related(article_ids):
+    """Copy the stored related lists of these articles onto their display
+    data, with what each link shows (see `shown_related`).
+
+    Targets that are not published are left out; a list never computed
+    stays None. Called whenever a list is stored, and for every list that
+    holds an article whose headline, address, status or time changes.
+    """
+    for chunk in batched(article_ids):
+        copies = {}
+        entries = (
+            RelatedArticle.objects.filter(article_id__in=chunk)
+            .order_by("article_id", "position")
+            .values_list(
+                "article_id",
+                "target_id",
+                "target__status",
+                *(f"target__{name}" for name in ("headline", "slug", "publish_at")),
+                "target__section_id",
+            )
+        )
+        for article_id, pk, status, headline, slug, publish_at, section_id in entries:
+            links = copies.setdefault(article_id, [])
+            if pk != article_id and status == Article.Status.PUBLISHED:
+                links.append([pk, headline, slug, publish_at.isoformat(), section_id])
+        ArticleDisplayData.objects.bulk_update(
+            [
+                ArticleDisplayData(article_id=pk, related=links)
+                for pk, links in copies.items()
+            ],
+            ["related"],
+        )
+
+
+def linked_from(article):
+    """Return the ids of articles whose stored related lists hold `article`."""
+    return list(
+        RelatedArticle.objects.filter(target=article)
+        .exclude(article=article)
+        .values_list("article_id", flat=True)
+    )
 
 
 def rank_related(article, *, limit=STORED_SIZE):
@@ -132,6 +216,7 @@ def _store_list(article, ranked):
                 ),
             ]
         )
+        copy_related([article.pk])
 
 
 def refresh_neighbours(article, *, count=20):

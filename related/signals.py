@@ -11,6 +11,7 @@ from functools import partial
 from django.db import transaction
 
 from articles.models import Article
+from newsroom.pagecache import bump_content_version
 
 logger = logging.getLogger(__name__)
 _latest = {}  # article id -> token of the callback that should do the work
@@ -39,11 +40,31 @@ def _refresh(article_id, token):
     except Exception:
         # A stale related list must not fail an editor's save.
         logger.exception("Could not refresh related posts of %s", article_id)
+    # Pages rendered while the lists were being stored must not stay cached.
+    bump_content_version()
 
 
 def article_saved(sender, instance, **kwargs):
+    if getattr(instance, "link_changed", True):
+        # Lists that hold it show its new headline, address or time (or
+        # leave it out), in the same transaction.
+        from .ranking import copy_related, linked_from
+
+        copy_related(linked_from(instance))
     if instance.status == Article.Status.PUBLISHED:
         _schedule(instance.pk)
+
+
+def article_deleting(sender, instance, **kwargs):
+    from .ranking import linked_from
+
+    instance.linked_from = linked_from(instance)
+
+
+def article_deleted(sender, instance, **kwargs):
+    from .ranking import copy_related
+
+    copy_related(getattr(instance, "linked_from", []))
 
 
 def article_tags_changed(sender, instance, **kwargs):

@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from newsroom.pagecache import per_content_version
+
 # Top-level URL paths that a section slug would shadow.
 RESERVED_SLUGS = frozenset(
     {
@@ -96,3 +98,13 @@ class Section(models.Model):
                 c for pk in frontier for c in children.get(pk, ()) if c not in ids
             ]
         return ids
+
+
+def section_slugs(request=None):
+    """Return {section id: slug}, read once per content version in a process
+    (see newsroom.pagecache.per_content_version)."""
+    return per_content_version(
+        "section-slugs",
+        lambda: dict(Section.objects.values_list("pk", "slug")),
+        request=request,
+    )

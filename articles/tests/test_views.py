@@ -215,9 +215,10 @@ class ListingPageTests(TestCase):
 class ArticlePageQueryCountTests(TestCase):
     """The article page costs the same however much hangs off the article."""
 
-    # The article with its section, lead image, byline, tags and corrections;
-    # the section menu; Related posts; Popular posts. (With the fragment cache
-    # on, as in production, the menu and Popular posts are kept per process.)
+    # The article with its section, lead image, byline, tags, corrections and
+    # Related posts; the section menu; the section slugs of the related links;
+    # Popular posts. (With the fragment cache on, as in production, all but
+    # the first are kept per content version in each process.)
     QUERIES = 4
 
     def setUp(self):

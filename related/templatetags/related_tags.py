@@ -12,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("related/includes/related_articles.html")
 def related_articles(article, limit=5):
     """Render articles related to `article`. Usage: {% related_articles article %}"""
-    return {"articles": ranking.related_articles(article, limit=limit)}
+    return {"articles": ranking.shown_related(article, limit=limit)}
 
 
 @register.simple_tag(takes_context=True)
