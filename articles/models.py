@@ -151,10 +151,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_article_page(self):
         """Return articles with everything their own page shows, in one query:
-        the byline, tags and corrections come with the display data."""
-        return self.select_related(
-            "section__parent", "lead_image", "display_data"
-        ).defer(*SEARCH_COLUMNS)
+        the byline, tags, corrections and related posts come with the display
+        data. The section is left to `Article.attach_section()`."""
+        return self.select_related("lead_image", "display_data").defer(*SEARCH_COLUMNS)
 
 
 class Article(models.Model):
@@ -355,6 +354,15 @@ class Article(models.Model):
     def is_scheduled(self):
         """Return True if the article is published but its time has not come."""
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    def attach_section(self, request=None):
+        """Give the article its section (and the section's parent) from the
+        sections kept per content version: no query (see sections_by_id)."""
+        from sections.models import sections_by_id
+
+        section = sections_by_id(request).get(self.section_id)
+        if section is not None:
+            self.section = section
 
     def display(self):
         """Return the byline, tags and corrections readers see, from the

@@ -21,6 +21,7 @@ def article_detail(request, section, year, month, day, slug):
         article = Article.objects.live().for_article_page().get(slug=slug)
     except Article.DoesNotExist:
         return redirect_former_url(request)
+    article.attach_section(request)
     canonical_url = article.get_absolute_url()
     if request.path != canonical_url:
         return redirect(canonical_url, permanent=True)

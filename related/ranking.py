@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.display import batched
 from articles.models import LINK_COLUMNS, Article, ArticleDisplayData
-from sections.models import Section, section_slugs
+from sections.models import sections_by_id
 
 from . import text
 from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
@@ -52,7 +52,7 @@ def related_articles(article, *, limit=5):
     ][:limit]
 
 
-def shown_related(article, *, limit=5):
+def shown_related(article, *, limit=5, request=None):
     """Return the related articles the article's page shows, without a query.
 
     They come from the copy kept with the article's display data (loaded
@@ -69,13 +69,12 @@ def shown_related(article, *, limit=5):
         copy_related([article.pk])  # e.g. a list stored before copies were kept
         return shown
     now = timezone.now()
-    slugs = section_slugs()
+    sections = sections_by_id(request)
     shown = []
     for pk, headline, slug, published, section_id in copied:
         publish_at = datetime.fromisoformat(published)
         if publish_at > now:
             continue
-        section = Section(pk=section_id, slug=slugs[section_id])
         shown.append(
             Article(
                 pk=pk,
@@ -83,7 +82,7 @@ def shown_related(article, *, limit=5):
                 slug=slug,
                 status=Article.Status.PUBLISHED,
                 publish_at=publish_at,
-                section=section,
+                section=sections[section_id],
             )
         )
         if len(shown) == limit:

@@ -100,11 +100,19 @@ class Section(models.Model):
         return ids
 
 
-def section_slugs(request=None):
-    """Return {section id: slug}, read once per content version in a process
-    (see newsroom.pagecache.per_content_version)."""
-    return per_content_version(
-        "section-slugs",
-        lambda: dict(Section.objects.values_list("pk", "slug")),
-        request=request,
-    )
+def sections_by_id(request=None):
+    """Return {id: Section} of every section, each with its parent attached.
+
+    Read once per content version in each process (see
+    newsroom.pagecache.per_content_version), so the objects are shared
+    between requests: read them, never change them.
+    """
+    return per_content_version("sections-by-id", _sections_by_id, request=request)
+
+
+def _sections_by_id():
+    sections = {section.pk: section for section in Section.objects.all()}
+    for section in sections.values():
+        if section.parent_id:
+            section.parent = sections[section.parent_id]
+    return sections

@@ -215,11 +215,12 @@ class ListingPageTests(TestCase):
 class ArticlePageQueryCountTests(TestCase):
     """The article page costs the same however much hangs off the article."""
 
-    # The article with its section, lead image, byline, tags, corrections and
-    # Related posts; the section menu; the section slugs of the related links;
-    # Popular posts. (With the fragment cache on, as in production, all but
-    # the first are kept per content version in each process.)
-    QUERIES = 4
+    # The article with its lead image, byline, tags, corrections and Related
+    # posts; the sections (for the article and for the related links); the
+    # section menu; Popular posts. With the fragment cache on, as in
+    # production, all but the first are kept per content version in each
+    # process: one query.
+    QUERIES = 5
 
     def setUp(self):
         cache.clear()
@@ -247,6 +248,12 @@ class ArticlePageQueryCountTests(TestCase):
                 with self.assertNumQueries(self.QUERIES):
                     response = self.client.get(article.get_absolute_url())
                 self.assertEqual(response.status_code, 200)
+        with self.settings(NEWSROOM_FRAGMENT_CACHE=True):
+            self.client.get(small.get_absolute_url())
+            with self.assertNumQueries(1):
+                response = self.client.get(big.get_absolute_url())
+            self.assertContains(response, "Writer 3")
+            self.assertContains(response, "Other 2")  # a hand-picked link
 
 
 class NavigationTests(TestCase):

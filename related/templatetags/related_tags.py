@@ -9,10 +9,11 @@ from ..counting import popular_ids
 register = template.Library()
 
 
-@register.inclusion_tag("related/includes/related_articles.html")
-def related_articles(article, limit=5):
+@register.inclusion_tag("related/includes/related_articles.html", takes_context=True)
+def related_articles(context, article, limit=5):
     """Render articles related to `article`. Usage: {% related_articles article %}"""
-    return {"articles": ranking.shown_related(article, limit=limit)}
+    request = context.get("request")
+    return {"articles": ranking.shown_related(article, limit=limit, request=request)}
 
 
 @register.simple_tag(takes_context=True)

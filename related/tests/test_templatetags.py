@@ -35,20 +35,20 @@ class RelatedArticlesTagTests(TestCase):
 
     def test_returns_the_ranked_articles(self):
         self.assertEqual(
-            related_tags.related_articles(self.article),
+            related_tags.related_articles({}, self.article),
             {"articles": [self.newer, self.older]},
         )
 
     def test_passes_the_limit_on(self):
         self.assertEqual(
-            related_tags.related_articles(self.article, limit=1),
+            related_tags.related_articles({}, self.article, limit=1),
             {"articles": [self.newer]},
         )
 
     def test_article_without_related_articles_gets_an_empty_list(self):
         lonely = make_article("Lonely", tags=["nothing-else"])
 
-        self.assertEqual(related_tags.related_articles(lonely), {"articles": []})
+        self.assertEqual(related_tags.related_articles({}, lonely), {"articles": []})
 
 
 class PopularArticlesTagTests(TestCase):
