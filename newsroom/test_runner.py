@@ -3,13 +3,29 @@ import shutil
 import tempfile
 
 from django.conf import settings
+from django.core.cache import caches
 from django.test import override_settings
-from django.test.runner import DiscoverRunner
+from django.test import runner as django_runner
+from django.test.runner import DiscoverRunner, ParallelTestSuite
+
+
+def _init_worker(*args, **kwargs):
+    """Set up a parallel test worker as Django does, then give its cache keys
+    a prefix of their own: the workers share the Redis of REDIS_URL, and one
+    worker's saves must not move the content version under another's test."""
+    django_runner._init_worker(*args, **kwargs)
+    cache = caches["default"]
+    cache.key_prefix = f"{cache.key_prefix}-worker{django_runner._worker_id}"
+
+
+class NewsroomParallelTestSuite(ParallelTestSuite):
+    init_worker = _init_worker
 
 
 class NewsroomTestRunner(DiscoverRunner):
     """Django's runner, closing with a one-line summary CI tools can read."""
 
+    parallel_test_suite = NewsroomParallelTestSuite
     result = None
 
     def setup_test_environment(self, **kwargs):
