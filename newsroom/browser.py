@@ -169,3 +169,21 @@ class BrowserTestCase(StaticLiveServerTestCase):
             print(f"\nCould not save a screenshot of {self.id()}: {error}")
         else:
             print(f"\nScreenshot of the failed page: {path}")
+
+
+def click_closing_popup(locator):
+    """Click something that closes its own pop-up window, as picking from
+    Django's related-lookup pop-up or the image picker does.
+
+    The window can close before Playwright has finished the click, which it
+    then reports as an error of the click: that is the expected outcome here,
+    and the caller checks what the click did to the opener.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    popup = locator.page
+    try:
+        locator.click()
+    except PlaywrightError:
+        if not popup.is_closed():
+            raise

@@ -9,7 +9,7 @@ from articles.models import Article
 from articles.testing import make_author, make_section
 from images.models import Image
 from images.testing import TemporaryMediaMixin, picture_bytes
-from newsroom.browser import BrowserTestCase
+from newsroom.browser import BrowserTestCase, click_closing_popup
 
 ALT = "A red kite over the estuary at dawn"
 
@@ -74,7 +74,7 @@ class EditorImageTests(TemporaryMediaMixin, BrowserTestCase):
         with page.expect_popup() as popup_info:
             page.get_by_role("link", name="Choose from the library").click()
         popup = popup_info.value
-        popup.get_by_role("link", name=ALT).click()
+        click_closing_popup(popup.get_by_role("link", name=ALT))
         expect(page.locator("#id_lead_image")).to_have_value(str(image.pk))
         chooser = page.locator(".image-chooser")
         expect(chooser.locator("img.image-thumbnail")).to_be_visible()
@@ -131,7 +131,9 @@ class EditorImageTests(TemporaryMediaMixin, BrowserTestCase):
             dialog.get_by_role("button", name="Browse...").click()
         picker = popup_info.value
         expect(picker.get_by_role("searchbox")).to_be_visible()
-        picker.get_by_role("button", name=re.compile("Mudflats at low tide")).click()
+        click_closing_popup(
+            picker.get_by_role("button", name=re.compile("Mudflats at low tide"))
+        )
         expect(dialog.get_by_label("Alternative Text")).to_have_value(image.alt_text)
         expect(dialog.get_by_label("Caption")).to_have_value(image.caption)
         dialog.get_by_role("button", name="Insert").click()
