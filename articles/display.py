@@ -79,6 +79,7 @@ def display_of(article):
     except ArticleDisplayData.DoesNotExist:
         data = build([article.pk])[article.pk]
         ArticleDisplayData.objects.bulk_create([data], ignore_conflicts=True)
+        article.display_data = data
     return ArticleDisplay(
         authors=[AuthorLink(name, slug) for name, slug in data.authors],
         tags=[TagLink(name, slug) for name, slug in data.tags],
