@@ -75,6 +75,10 @@ def shown_related(article, *, limit=5, request=None):
         publish_at = datetime.fromisoformat(published)
         if publish_at > now:
             continue
+        if section_id not in sections:
+            # A section newer than this process's copy of them, in the moment
+            # before its content version arrives: read the stored list.
+            return related_articles(article, limit=limit)
         shown.append(
             Article(
                 pk=pk,

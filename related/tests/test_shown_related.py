@@ -103,3 +103,10 @@ class ShownRelatedTests(TestCase):
             self.client.get(other.get_absolute_url()), 'class="widget widget--related"'
         )
         self.assertIsNotNone(ArticleDisplayData.objects.get(article=other).related)
+
+    def test_a_section_newer_than_the_kept_sections_falls_back_to_the_list(self):
+        copies = ArticleDisplayData.objects.filter(article=self.article)
+        [first, *rest] = copies.get().related
+        unknown_section = [*first[:4], self.world.pk + 1000]
+        copies.update(related=[unknown_section, *rest])
+        self.assertEqual(self.shown(), related_articles(self.article))
