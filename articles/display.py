@@ -12,6 +12,8 @@ commit). A row is created with its article; an article inserted in bulk,
 without signals, gets its row the first time its page is shown.
 """
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -90,47 +92,79 @@ def display_of(article):
     )
 
 
-def build(article_ids):
-    """Return {article id: unsaved ArticleDisplayData} read from the source
-    rows, in three queries."""
-    rows = {pk: ArticleDisplayData(article_id=pk) for pk in article_ids}
-    bylines = (
-        ArticleAuthor.objects.filter(article_id__in=rows)
+def _bylines(article_ids):
+    return (
+        ArticleAuthor.objects.filter(article_id__in=article_ids)
         .order_by("article_id", "position", "pk")
         .values_list("article_id", "author__name", "author__slug")
     )
-    for article_id, name, slug in bylines:
-        rows[article_id].authors.append([name, slug])
-    taggings = (
+
+
+def _taggings(article_ids):
+    return (
         TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(Article),
-            object_id__in=rows,
+            object_id__in=article_ids,
         )
         .order_by("object_id", "pk")
         .values_list("object_id", "tag__name", "tag__slug")
     )
-    for article_id, name, slug in taggings:
-        rows[article_id].tags.append([name, slug])
-    corrections = (
-        Correction.objects.filter(article_id__in=rows)
+
+
+def _corrections(article_ids):
+    rows = (
+        Correction.objects.filter(article_id__in=article_ids)
         .order_by("article_id", "published_at", "pk")
         .values_list("article_id", "kind", "text", "published_at")
     )
-    for article_id, kind, text, published_at in corrections:
-        rows[article_id].corrections.append([kind, text, published_at.isoformat()])
+    return (
+        (article_id, kind, text, published_at.isoformat())
+        for article_id, kind, text, published_at in rows
+    )
+
+
+# Each part of the copy: the field it fills and how its rows are read, as
+# (article id, *what the page shows).
+PARTS = {"authors": _bylines, "tags": _taggings, "corrections": _corrections}
+
+
+def build(article_ids, parts=tuple(PARTS)):
+    """Return {article id: unsaved ArticleDisplayData} read from the source
+    rows, one query per part."""
+    rows = {pk: ArticleDisplayData(article_id=pk) for pk in article_ids}
+    for part in parts:
+        for article_id, *shown in PARTS[part](list(rows)):
+            getattr(rows[article_id], part).append(shown)
     return rows
 
 
-def refresh(article_ids):
-    """Rewrite the stored copies of these articles from their source rows.
+def refresh(article_ids, parts):
+    """Rewrite parts of the stored copies of these articles from their
+    source rows.
 
-    Only existing rows are updated: while an article is being deleted, its
-    bylines' receivers must not bring back a row that was deleted with it.
+    Articles whose part reads the same (e.g. the same byline, after an
+    author's rename) are updated together, one UPDATE for each such value;
+    the rest in batches. Only existing rows are updated: while an article is
+    being deleted, its bylines' receivers must not bring back a row that was
+    deleted with it.
     """
     for chunk in batched(article_ids):
-        ArticleDisplayData.objects.bulk_update(
-            build(chunk).values(), ["authors", "tags", "corrections"]
-        )
+        built = build(chunk, parts)
+        for part in parts:
+            alike = defaultdict(list)
+            for pk, row in built.items():
+                alike[json.dumps(getattr(row, part))].append(pk)
+            alone = []
+            for value, pks in alike.items():
+                if len(pks) == 1:
+                    alone.append(built[pks[0]])
+                else:
+                    ArticleDisplayData.objects.filter(pk__in=pks).update(
+                        **{part: json.loads(value)}
+                    )
+            # Short batches: the database matches each row against every
+            # branch of the UPDATE's CASE.
+            ArticleDisplayData.objects.bulk_update(alone, [part], batch_size=100)
 
 
 def create_missing(article_ids):
@@ -150,34 +184,30 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def byline_changed(sender, instance, **kwargs):
-    refresh([instance.article_id])
+    refresh([instance.article_id], ["authors"])
 
 
 def correction_changed(sender, instance, **kwargs):
-    refresh([instance.article_id])
+    refresh([instance.article_id], ["corrections"])
 
 
 def tagging_changed(sender, instance, **kwargs):
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
-        refresh([instance.object_id])
+        refresh([instance.object_id], ["tags"])
 
 
 def author_saved(sender, instance, created, **kwargs):
     if not created:
-        refresh(
-            ArticleAuthor.objects.filter(author=instance).values_list(
-                "article_id", flat=True
-            )
-        )
+        articles = ArticleAuthor.objects.filter(author=instance)
+        refresh(articles.values_list("article_id", flat=True), ["authors"])
 
 
 def tag_saved(sender, instance, created, **kwargs):
     if not created:
-        refresh(
-            TaggedItem.objects.filter(
-                tag=instance, content_type=ContentType.objects.get_for_model(Article)
-            ).values_list("object_id", flat=True)
+        articles = TaggedItem.objects.filter(
+            tag=instance, content_type=ContentType.objects.get_for_model(Article)
         )
+        refresh(articles.values_list("object_id", flat=True), ["tags"])
 
 
 RECEIVERS = [
