@@ -125,6 +125,7 @@ def copy_related(article_ids):
                 for pk, links in copies.items()
             ],
             ["related"],
+            batch_size=100,  # short CASEs: see articles.display.refresh
         )
 
 
