@@ -22,10 +22,8 @@ class ArticlesConfig(AppConfig):
         from . import display, signals
 
         # Article pages read bylines, tags and corrections from a copy.
-        for receiver, sender, on_delete in display.RECEIVERS:
-            post_save.connect(receiver, sender=sender)
-            if on_delete:
-                post_delete.connect(receiver, sender=sender)
+        for signal, receiver, sender in display.RECEIVERS:
+            signal.connect(receiver, sender=sender)
 
         # Pages readers see change with these; the page cache starts afresh.
         for signal in (post_save, post_delete):

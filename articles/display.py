@@ -21,9 +21,11 @@ from typing import ClassVar
 from taggit.models import Tag, TaggedItem
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.urls import reverse
 
 from .models import Article, ArticleAuthor, ArticleDisplayData, Author, Correction
+from .tagging import deleted_with_its_tag
 
 BATCH = 1000
 
@@ -191,7 +193,9 @@ def correction_changed(sender, instance, **kwargs):
     refresh([instance.article_id], ["corrections"])
 
 
-def tagging_changed(sender, instance, **kwargs):
+def tagging_changed(sender, instance, origin=None, **kwargs):
+    if deleted_with_its_tag(origin):
+        return  # tag_deleted rewrites the copies once
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         refresh([instance.object_id], ["tags"])
 
@@ -202,20 +206,39 @@ def author_saved(sender, instance, created, **kwargs):
         refresh(articles.values_list("article_id", flat=True), ["authors"])
 
 
+def _tagged_article_ids(tag):
+    return list(
+        TaggedItem.objects.filter(
+            tag=tag, content_type=ContentType.objects.get_for_model(Article)
+        ).values_list("object_id", flat=True)
+    )
+
+
 def tag_saved(sender, instance, created, **kwargs):
     if not created:
-        articles = TaggedItem.objects.filter(
-            tag=instance, content_type=ContentType.objects.get_for_model(Article)
-        )
-        refresh(articles.values_list("object_id", flat=True), ["tags"])
+        refresh(_tagged_article_ids(instance), ["tags"])
 
 
+def tag_deleting(sender, instance, **kwargs):
+    instance.display_article_ids = _tagged_article_ids(instance)
+
+
+def tag_deleted(sender, instance, **kwargs):
+    refresh(getattr(instance, "display_article_ids", []), ["tags"])
+
+
+# Connected to post_save, and to post_delete too where the flag says so;
+# tag_deleting to pre_delete of Tag.
 RECEIVERS = [
-    # (receiver, sender, on delete too)
-    (byline_changed, ArticleAuthor, True),
-    (correction_changed, Correction, True),
-    (tagging_changed, TaggedItem, True),
-    (author_saved, Author, False),
-    (tag_saved, Tag, False),
-    (article_saved, Article, False),
+    (post_save, byline_changed, ArticleAuthor),
+    (post_delete, byline_changed, ArticleAuthor),
+    (post_save, correction_changed, Correction),
+    (post_delete, correction_changed, Correction),
+    (post_save, tagging_changed, TaggedItem),
+    (post_delete, tagging_changed, TaggedItem),
+    (post_save, author_saved, Author),
+    (post_save, tag_saved, Tag),
+    (pre_delete, tag_deleting, Tag),
+    (post_delete, tag_deleted, Tag),
+    (post_save, article_saved, Article),
 ]

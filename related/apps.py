@@ -18,6 +18,9 @@ class RelatedConfig(AppConfig):
         post_save.connect(signals.article_saved, sender=Article)
         pre_delete.connect(signals.article_deleting, sender=Article)
         post_delete.connect(signals.article_deleted, sender=Article)
+        tag = TaggedItem.tag.field.related_model
+        pre_delete.connect(signals.tag_deleting, sender=tag)
+        post_delete.connect(signals.tag_deleted, sender=tag)
         for signal in (post_save, post_delete):
             signal.connect(
                 bump_content_version,

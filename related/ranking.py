@@ -129,6 +129,16 @@ def copy_related(article_ids):
         )
 
 
+def forget_related(article_ids):
+    """Have these articles' related lists computed again when next shown
+    (see `related_articles`), e.g. after a tag they shared was deleted."""
+    for chunk in batched(article_ids):
+        RelatedArticle.objects.filter(
+            article_id__in=chunk, target_id=F("article_id")
+        ).delete()  # the sentinels that mark a list as computed
+        ArticleDisplayData.objects.filter(pk__in=chunk).update(related=None)
+
+
 def linked_from(article):
     """Return the ids of articles whose stored related lists hold `article`."""
     return list(

@@ -8,9 +8,12 @@ even when several of its parts changed (only the last callback does the work).
 import logging
 from functools import partial
 
+from taggit.models import TaggedItem
+
 from django.db import transaction
 
 from articles.models import Article
+from articles.tagging import deleted_with_its_tag
 from newsroom.pagecache import bump_content_version
 
 logger = logging.getLogger(__name__)
@@ -67,9 +70,25 @@ def article_deleted(sender, instance, **kwargs):
     copy_related(getattr(instance, "linked_from", []))
 
 
-def article_tags_changed(sender, instance, **kwargs):
+def article_tags_changed(sender, instance, origin=None, **kwargs):
+    if deleted_with_its_tag(origin):
+        return  # tag_deleted handles the tag's articles at once
     if instance.content_type.model_class() is Article:
         _schedule(instance.object_id)
+
+
+def tag_deleting(sender, instance, **kwargs):
+    instance.related_article_ids = list(
+        TaggedItem.objects.filter(tag=instance).values_list("object_id", flat=True)
+    )
+
+
+def tag_deleted(sender, instance, **kwargs):
+    # Computing thousands of lists now would hold the editor's request for
+    # minutes: they are computed again when next shown.
+    from .ranking import forget_related
+
+    forget_related(getattr(instance, "related_article_ids", []))
 
 
 def curated_link_changed(sender, instance, **kwargs):

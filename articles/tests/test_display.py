@@ -3,12 +3,15 @@
 from taggit.models import Tag, TaggedItem
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import display
 from articles.models import Article, ArticleAuthor, ArticleDisplayData, Correction
 from articles.testing import make_article, make_author, make_section
+from related.ranking import refresh_related
 
 
 class DisplayDataTests(TestCase):
@@ -180,3 +183,38 @@ class DisplayDataTests(TestCase):
             shown.corrections[0].published_at,
             Correction.objects.get().published_at,
         )
+
+
+class TagDeletionTests(TestCase):
+    """Deleting a tag is handled once, not once per article that had it."""
+
+    def tag_on(self, name, count):
+        section = make_section()
+        articles = [
+            make_article(section=section, tags=[name, "Kept"]) for _ in range(count)
+        ]
+        for article in articles:
+            refresh_related(article)
+        return Tag.objects.get(name=name), articles
+
+    def test_deleting_a_tag_costs_the_same_for_few_or_many_articles(self):
+        few, _ = self.tag_on("Few", 2)
+        many, articles = self.tag_on("Many", 12)
+        with CaptureQueriesContext(connection) as few_queries:
+            few.delete()
+        with CaptureQueriesContext(connection) as many_queries:
+            many.delete()
+        self.assertEqual(len(many_queries), len(few_queries))
+        for article in articles:
+            self.assertEqual(
+                ArticleDisplayData.objects.get(article=article).tags,
+                [["Kept", "kept"]],
+            )
+        # Their related lists are computed again when next shown.
+        copy = ArticleDisplayData.objects.get(article=articles[0])
+        self.assertIsNone(copy.related)
+        page = self.client.get(articles[0].get_absolute_url())
+        self.assertNotContains(page, "/tag/many/")
+        self.assertContains(page, "No related posts yet.", count=0)
+        copy.refresh_from_db()
+        self.assertEqual(len(copy.related), 10)
