@@ -25,7 +25,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.urls import reverse
 
 from .models import Article, ArticleAuthor, ArticleDisplayData, Author, Correction
-from .tagging import deleted_with_its_tag
+from .signals import deleted_with
 
 BATCH = 1000
 
@@ -185,7 +185,9 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
         create_missing([instance.pk])
 
 
-def byline_changed(sender, instance, **kwargs):
+def byline_changed(sender, instance, origin=None, **kwargs):
+    if deleted_with(origin, Author):
+        return  # author_deleted rewrites the copies once
     refresh([instance.article_id], ["authors"])
 
 
@@ -194,16 +196,29 @@ def correction_changed(sender, instance, **kwargs):
 
 
 def tagging_changed(sender, instance, origin=None, **kwargs):
-    if deleted_with_its_tag(origin):
+    if deleted_with(origin, Tag):
         return  # tag_deleted rewrites the copies once
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         refresh([instance.object_id], ["tags"])
 
 
+def _bylined_article_ids(author):
+    return list(
+        ArticleAuthor.objects.filter(author=author).values_list("article_id", flat=True)
+    )
+
+
 def author_saved(sender, instance, created, **kwargs):
     if not created:
-        articles = ArticleAuthor.objects.filter(author=instance)
-        refresh(articles.values_list("article_id", flat=True), ["authors"])
+        refresh(_bylined_article_ids(instance), ["authors"])
+
+
+def author_deleting(sender, instance, **kwargs):
+    instance.display_article_ids = _bylined_article_ids(instance)
+
+
+def author_deleted(sender, instance, **kwargs):
+    refresh(getattr(instance, "display_article_ids", []), ["authors"])
 
 
 def _tagged_article_ids(tag):
@@ -237,6 +252,8 @@ RECEIVERS = [
     (post_save, tagging_changed, TaggedItem),
     (post_delete, tagging_changed, TaggedItem),
     (post_save, author_saved, Author),
+    (pre_delete, author_deleting, Author),
+    (post_delete, author_deleted, Author),
     (post_save, tag_saved, Tag),
     (pre_delete, tag_deleting, Tag),
     (post_delete, tag_deleted, Tag),

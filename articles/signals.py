@@ -4,7 +4,7 @@ from taggit.models import Tag
 
 from newsroom.pagecache import bump_content_version
 
-from .tagging import deleted_with_its_tag
+from .models import Author
 
 
 def article_changed(sender, instance, **kwargs):
@@ -13,6 +13,18 @@ def article_changed(sender, instance, **kwargs):
 
 
 def content_changed(sender, origin=None, **kwargs):
-    if deleted_with_its_tag(origin) and sender is not Tag:
-        return  # the tag's own deletion moves the version, once
+    if sender not in (Tag, Author) and (
+        deleted_with(origin, Tag) or deleted_with(origin, Author)
+    ):
+        return  # the tag's or author's own deletion moves the version, once
     bump_content_version()
+
+
+def deleted_with(origin, model):
+    """Return True if a delete signal's row goes because a `model` row, or a
+    queryset of them, is deleted (the `origin` of Django's delete signals).
+
+    Receivers then handle that tag or author once, after it is gone, rather
+    than each of its possibly thousands of taggings or bylines.
+    """
+    return isinstance(origin, model) or getattr(origin, "model", None) is model

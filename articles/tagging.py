@@ -19,14 +19,3 @@ def parse_tags(text):
 def edit_string(tags):
     """Return tags as the comma-separated string the tag field shows."""
     return ", ".join(sorted((tag.name for tag in tags), key=str.casefold))
-
-
-def deleted_with_its_tag(origin):
-    """Return True if a tagging is deleted because its tag is (a tag, or a
-    queryset of tags, is where the deletion started; see the `origin` of
-    Django's delete signals). Receivers then handle the tag once, after it
-    is gone, rather than each of its possibly thousands of taggings.
-    """
-    from taggit.models import Tag
-
-    return isinstance(origin, Tag) or getattr(origin, "model", None) is Tag

@@ -8,12 +8,12 @@ even when several of its parts changed (only the last callback does the work).
 import logging
 from functools import partial
 
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from django.db import transaction
 
 from articles.models import Article
-from articles.tagging import deleted_with_its_tag
+from articles.signals import deleted_with
 from newsroom.pagecache import bump_content_version
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def article_deleted(sender, instance, **kwargs):
 
 
 def article_tags_changed(sender, instance, origin=None, **kwargs):
-    if deleted_with_its_tag(origin):
+    if deleted_with(origin, Tag):
         return  # tag_deleted handles the tag's articles at once
     if instance.content_type.model_class() is Article:
         _schedule(instance.object_id)

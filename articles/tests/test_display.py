@@ -1,5 +1,7 @@
 """The copy of bylines, tags and corrections that article pages read."""
 
+from unittest import mock
+
 from taggit.models import Tag, TaggedItem
 
 from django.contrib.contenttypes.models import ContentType
@@ -202,9 +204,13 @@ class TagDeletionTests(TestCase):
         many, articles = self.tag_on("Many", 12)
         with CaptureQueriesContext(connection) as few_queries:
             few.delete()
-        with CaptureQueriesContext(connection) as many_queries:
+        with (
+            CaptureQueriesContext(connection) as many_queries,
+            mock.patch("articles.signals.bump_content_version") as bump,
+        ):
             many.delete()
         self.assertEqual(len(many_queries), len(few_queries))
+        self.assertEqual(bump.call_count, 1)  # for the tag, not each tagging
         for article in articles:
             self.assertEqual(
                 ArticleDisplayData.objects.get(article=article).tags,
@@ -218,3 +224,24 @@ class TagDeletionTests(TestCase):
         self.assertContains(page, "No related posts yet.", count=0)
         copy.refresh_from_db()
         self.assertEqual(len(copy.related), 10)
+
+    def test_deleting_an_author_costs_the_same_for_few_or_many_articles(self):
+        section = make_section()
+        kept, few, many = (make_author(name) for name in ["Kept", "Few", "Many"])
+        for author, count in [(few, 2), (many, 12)]:
+            for _ in range(count):
+                make_article(section=section, authors=[kept, author])
+        with CaptureQueriesContext(connection) as few_queries:
+            few.delete()
+        with CaptureQueriesContext(connection) as many_queries:
+            many.delete()
+        self.assertEqual(len(many_queries), len(few_queries))
+        self.assertEqual(
+            {
+                tuple(map(tuple, authors))
+                for authors in ArticleDisplayData.objects.values_list(
+                    "authors", flat=True
+                )
+            },
+            {(("Kept", "kept"),)},
+        )
