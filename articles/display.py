@@ -8,8 +8,10 @@ article, read with the article in one query.
 The copy is exact: the receivers below rewrite it inside the transaction that
 changes a byline, an author, a tag, a tagging or a correction, so it commits
 together with the change (and the page cache's new content version follows on
-commit). A row is created with its article; an article inserted in bulk,
-without signals, gets its row the first time its page is shown.
+commit). Deleting a tag or an author rewrites its articles' copies once,
+not once per tagging or byline. A row is created with its article; an
+article inserted in bulk, without signals, gets its row the first time its
+page is shown. (Related posts are copied beside these by related.ranking.)
 """
 
 import json
