@@ -25,9 +25,10 @@ from taggit.models import Tag, TaggedItem
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import Article, ArticleAuthor, ArticleDisplayData, Author, Correction
-from .signals import deleted_with
+from .signals import deleted_with, removed_from_articles
 
 BATCH = 1000
 
@@ -67,15 +68,34 @@ class CorrectionNote:
         return Correction.Kind(self.kind).label
 
 
-@dataclass(frozen=True, slots=True)
 class ArticleDisplay:
-    authors: list
-    tags: list
-    corrections: list
+    """The byline, tags and corrections of an article, as pages show them.
+
+    Each is built from the stored copy when first asked for: a teaser shows
+    only the byline.
+    """
+
+    def __init__(self, data):
+        self.data = data
+
+    @cached_property
+    def authors(self):
+        return [AuthorLink(name, slug) for name, slug in self.data.authors]
+
+    @cached_property
+    def tags(self):
+        return [TagLink(name, slug) for name, slug in self.data.tags]
+
+    @cached_property
+    def corrections(self):
+        return [
+            CorrectionNote(kind, text, datetime.fromisoformat(published_at))
+            for kind, text, published_at in self.data.corrections
+        ]
 
 
 def display_of(article):
-    """Return the byline, tags and corrections of a saved article.
+    """Return the ArticleDisplay of a saved article (`Article.display()`).
 
     Uses the stored copy (select_related("display_data") saves a query); an
     article without one, inserted in bulk, gets it built and stored now.
@@ -86,14 +106,7 @@ def display_of(article):
         data = build([article.pk])[article.pk]
         ArticleDisplayData.objects.bulk_create([data], ignore_conflicts=True)
         article.display_data = data
-    return ArticleDisplay(
-        authors=[AuthorLink(name, slug) for name, slug in data.authors],
-        tags=[TagLink(name, slug) for name, slug in data.tags],
-        corrections=[
-            CorrectionNote(kind, text, datetime.fromisoformat(published_at))
-            for kind, text, published_at in data.corrections
-        ],
-    )
+    return ArticleDisplay(data)
 
 
 def _bylines(article_ids):
@@ -189,7 +202,7 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
 
 def byline_changed(sender, instance, origin=None, **kwargs):
     if deleted_with(origin, Author):
-        return  # author_deleted rewrites the copies once
+        return  # shown_row_deleted rewrites the copies once
     refresh([instance.article_id], ["authors"])
 
 
@@ -199,7 +212,7 @@ def correction_changed(sender, instance, **kwargs):
 
 def tagging_changed(sender, instance, origin=None, **kwargs):
     if deleted_with(origin, Tag):
-        return  # tag_deleted rewrites the copies once
+        return  # shown_row_deleted rewrites the copies once
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         refresh([instance.object_id], ["tags"])
 
@@ -210,19 +223,6 @@ def _bylined_article_ids(author):
     )
 
 
-def author_saved(sender, instance, created, **kwargs):
-    if not created:
-        refresh(_bylined_article_ids(instance), ["authors"])
-
-
-def author_deleting(sender, instance, **kwargs):
-    instance.display_article_ids = _bylined_article_ids(instance)
-
-
-def author_deleted(sender, instance, **kwargs):
-    refresh(getattr(instance, "display_article_ids", []), ["authors"])
-
-
 def _tagged_article_ids(tag):
     return list(
         TaggedItem.objects.filter(
@@ -231,33 +231,52 @@ def _tagged_article_ids(tag):
     )
 
 
-def tag_saved(sender, instance, created, **kwargs):
-    if not created:
-        refresh(_tagged_article_ids(instance), ["tags"])
+# Rows shown on many articles: how to find those articles, and which part of
+# their copies shows the row.
+SHOWN_ON_ARTICLES = {
+    Author: (_bylined_article_ids, "authors"),
+    Tag: (_tagged_article_ids, "tags"),
+}
 
 
-def tag_deleting(sender, instance, **kwargs):
-    instance.display_article_ids = _tagged_article_ids(instance)
+def shown_row_saved(sender, instance, created, **kwargs):
+    if not created:  # a rename: every article showing it
+        find, part = SHOWN_ON_ARTICLES[sender]
+        refresh(find(instance), [part])
 
 
-def tag_deleted(sender, instance, **kwargs):
-    refresh(getattr(instance, "display_article_ids", []), ["tags"])
+def shown_row_deleting(sender, instance, **kwargs):
+    find, _ = SHOWN_ON_ARTICLES[sender]
+    instance.shown_on_articles = find(instance)
 
 
-# Connected to post_save, and to post_delete too where the flag says so;
-# tag_deleting to pre_delete of Tag.
+def shown_row_deleted(sender, instance, **kwargs):
+    """Rewrite the copies of the articles that showed a deleted tag or
+    author, once (their taggings' or bylines' receivers did nothing), and
+    tell other apps which articles those were."""
+    _, part = SHOWN_ON_ARTICLES[sender]
+    article_ids = getattr(instance, "shown_on_articles", [])
+    refresh(article_ids, [part])
+    removed_from_articles.send(
+        sender=sender, instance=instance, article_ids=article_ids
+    )
+
+
 RECEIVERS = [
+    (post_save, article_saved, Article),
     (post_save, byline_changed, ArticleAuthor),
     (post_delete, byline_changed, ArticleAuthor),
     (post_save, correction_changed, Correction),
     (post_delete, correction_changed, Correction),
     (post_save, tagging_changed, TaggedItem),
     (post_delete, tagging_changed, TaggedItem),
-    (post_save, author_saved, Author),
-    (pre_delete, author_deleting, Author),
-    (post_delete, author_deleted, Author),
-    (post_save, tag_saved, Tag),
-    (pre_delete, tag_deleting, Tag),
-    (post_delete, tag_deleted, Tag),
-    (post_save, article_saved, Article),
+    *(
+        (signal, receiver, model)
+        for model in SHOWN_ON_ARTICLES
+        for signal, receiver in [
+            (post_save, shown_row_saved),
+            (pre_delete, shown_row_deleting),
+            (post_delete, shown_row_deleted),
+        ]
+    ),
 ]

@@ -444,10 +444,12 @@ class ArticleAuthor(models.Model):
 
 class ArticleDisplayData(models.Model):
     """A copy of what an article's page shows from other rows: its byline,
-    tags and corrections, so that the page is read in one query.
+    tags, corrections and related links, so that the page is read in one
+    query.
 
-    Kept by articles.display, inside the transaction that changes the rows it
-    copies; never edited, and not part of revisions.
+    Kept by articles.display (and related.ranking for the links), inside the
+    transaction that changes the rows it copies; never edited, and not part
+    of revisions.
     """
 
     article = models.OneToOneField(

@@ -8,12 +8,10 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 
-from .display import display_of
-
 
 def render_preview(request, article, *, tags=None):
     """Render the article page for a preview: never cached, never indexed."""
-    display = display_of(article)
+    display = article.display()
     response = TemplateResponse(
         request,
         "articles/article_detail.html",

@@ -2,9 +2,16 @@
 
 from taggit.models import Tag
 
+from django.dispatch import Signal
+
 from newsroom.pagecache import bump_content_version
 
 from .models import Author
+
+# Sent once after a tag or an author is deleted, with `article_ids`: the
+# articles that showed it. Its taggings or bylines went with it, and their
+# own receivers skip such deletions (see `deleted_with`).
+removed_from_articles = Signal()
 
 
 def article_changed(sender, instance, **kwargs):

@@ -7,7 +7,6 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
-from .display import display_of
 from .forms import SearchForm
 from .models import Article, Author, FormerURL, PreviewLink
 from .pagination import UncountedPaginator, paginate
@@ -25,7 +24,7 @@ def article_detail(request, section, year, month, day, slug):
     canonical_url = article.get_absolute_url()
     if request.path != canonical_url:
         return redirect(canonical_url, permanent=True)
-    display = display_of(article)
+    display = article.display()
     return TemplateResponse(
         request,
         "articles/article_detail.html",

@@ -10,6 +10,7 @@ class RelatedConfig(AppConfig):
         from taggit.models import TaggedItem
 
         from articles.models import Article
+        from articles.signals import removed_from_articles
         from newsroom.pagecache import bump_content_version
 
         from . import signals
@@ -18,9 +19,9 @@ class RelatedConfig(AppConfig):
         post_save.connect(signals.article_saved, sender=Article)
         pre_delete.connect(signals.article_deleting, sender=Article)
         post_delete.connect(signals.article_deleted, sender=Article)
-        tag = TaggedItem.tag.field.related_model
-        pre_delete.connect(signals.tag_deleting, sender=tag)
-        post_delete.connect(signals.tag_deleted, sender=tag)
+        removed_from_articles.connect(
+            signals.tag_removed, sender=TaggedItem.tag.field.related_model
+        )
         for signal in (post_save, post_delete):
             signal.connect(
                 bump_content_version,

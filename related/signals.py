@@ -8,7 +8,7 @@ even when several of its parts changed (only the last callback does the work).
 import logging
 from functools import partial
 
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from django.db import transaction
 
@@ -72,23 +72,17 @@ def article_deleted(sender, instance, **kwargs):
 
 def article_tags_changed(sender, instance, origin=None, **kwargs):
     if deleted_with(origin, Tag):
-        return  # tag_deleted handles the tag's articles at once
+        return  # tag_removed handles the tag's articles at once
     if instance.content_type.model_class() is Article:
         _schedule(instance.object_id)
 
 
-def tag_deleting(sender, instance, **kwargs):
-    instance.related_article_ids = list(
-        TaggedItem.objects.filter(tag=instance).values_list("object_id", flat=True)
-    )
-
-
-def tag_deleted(sender, instance, **kwargs):
+def tag_removed(sender, instance, article_ids, **kwargs):
     # Computing thousands of lists now would hold the editor's request for
     # minutes: they are computed again when next shown.
     from .ranking import forget_related
 
-    forget_related(getattr(instance, "related_article_ids", []))
+    forget_related(article_ids)
 
 
 def curated_link_changed(sender, instance, **kwargs):

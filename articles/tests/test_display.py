@@ -10,7 +10,6 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import display
 from articles.models import Article, ArticleAuthor, ArticleDisplayData, Correction
 from articles.testing import make_article, make_author, make_section
 from related.ranking import refresh_related
@@ -168,17 +167,18 @@ class DisplayDataTests(TestCase):
             self.stored(article)["authors"], [["Mara Lindqvist", "mara-lindqvist"]]
         )
 
-    def test_display_of_reads_the_copy_as_objects_with_links(self):
+    def test_display_reads_the_copy_as_objects_with_links(self):
         article = make_article(
             section=self.section, tags=["Trade"], authors=[self.mara]
         )
         Correction.objects.create(
             article=article, kind=Correction.Kind.UPDATE, text="Figures updated."
         )
-        shown = display.display_of(
-            Article.objects.select_related("display_data").get(pk=article.pk)
-        )
-        self.assertEqual(shown.authors[0].get_absolute_url(), "/author/mara-lindqvist/")
+        loaded = Article.objects.select_related("display_data").get(pk=article.pk)
+        with self.assertNumQueries(0):
+            shown = loaded.display()
+            links = [a.get_absolute_url() for a in shown.authors]
+        self.assertEqual(links, ["/author/mara-lindqvist/"])
         self.assertEqual(shown.tags[0].get_absolute_url(), "/tag/trade/")
         self.assertEqual(shown.corrections[0].get_kind_display(), "Update")
         self.assertEqual(
