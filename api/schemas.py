@@ -4,9 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from django.urls import reverse
-
 from articles.models import Article
+from newsroom.links import reverse_cached
 
 
 def _absolute(context, path):
@@ -114,7 +113,7 @@ class TagOut(Schema):
 
     @staticmethod
     def resolve_url(obj, context):
-        return _absolute(context, reverse("articles:tag", kwargs={"slug": obj.slug}))
+        return _absolute(context, reverse_cached("articles:tag", slug=obj.slug))
 
 
 class AuthorOut(PageRef):

@@ -24,10 +24,19 @@ from taggit.models import Tag, TaggedItem
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_delete
-from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import Article, ArticleAuthor, ArticleDisplayData, Author, Correction
+from newsroom.links import reverse_cached
+from sections.models import Section
+
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleDisplayData,
+    Author,
+    Correction,
+    article_url,
+)
 from .signals import deleted_with, removed_from_articles
 
 BATCH = 1000
@@ -47,7 +56,7 @@ class PageLink:
     url_name: ClassVar[str]
 
     def get_absolute_url(self):
-        return reverse(self.url_name, kwargs={"slug": self.slug})
+        return reverse_cached(self.url_name, slug=self.slug)
 
 
 class AuthorLink(PageLink):
@@ -56,6 +65,20 @@ class AuthorLink(PageLink):
 
 class TagLink(PageLink):
     url_name = "articles:tag"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLink:
+    """A link to another article, as Related posts shows it from a copy."""
+
+    pk: int
+    headline: str
+    slug: str
+    publish_at: datetime
+    section: Section
+
+    def get_absolute_url(self):
+        return article_url(self.section.slug, self.publish_at, self.slug)
 
 
 @dataclass(frozen=True, slots=True)

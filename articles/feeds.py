@@ -10,8 +10,9 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+
+from newsroom.links import reverse_cached
 
 from .models import Article, Author
 
@@ -129,7 +130,7 @@ class LatestArticlesFeed(ArticleFeed):
         return settings.NEWSROOM_SITE_NAME
 
     def link(self):
-        return reverse("sections:front")
+        return reverse_cached("sections:front")
 
     def description(self):
         return f"The newest articles from {settings.NEWSROOM_SITE_NAME}."
@@ -154,7 +155,7 @@ class TagFeed(ArticleFeed):
         return f"{tag.name} · {settings.NEWSROOM_SITE_NAME}"
 
     def link(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
+        return reverse_cached("articles:tag", slug=tag.slug)
 
     def description(self, tag):
         return f"The newest articles about {tag.name}."

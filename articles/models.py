@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsroom.links import reverse_cached
+
 from .html import EDITOR_EXTENSIONS, clean_html, html_to_text
 
 
@@ -37,7 +39,20 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return reverse_cached("articles:author", slug=self.slug)
+
+
+def article_url(section_slug, publish_at, slug):
+    """Return the address of an article: its section, publish date and slug."""
+    published = timezone.localtime(publish_at)
+    return reverse_cached(
+        "articles:detail",
+        section=section_slug,
+        year=published.year,
+        month=f"{published.month:02d}",
+        day=f"{published.day:02d}",
+        slug=slug,
+    )
 
 
 def live_q(prefix=""):
@@ -330,20 +345,10 @@ class Article(models.Model):
             self._remember_former_url(previous_url)
 
     def get_absolute_url(self):
-        published = timezone.localtime(self.publish_at)
-        return reverse(
-            "articles:detail",
-            kwargs={
-                "section": self.section.slug,
-                "year": published.year,
-                "month": f"{published.month:02d}",
-                "day": f"{published.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return article_url(self.section.slug, self.publish_at, self.slug)
 
     def get_short_url(self):
-        return reverse("articles:short", kwargs={"pk": self.pk})
+        return reverse_cached("articles:short", pk=self.pk)
 
     def is_live(self):
         """Return True if readers may see this article now."""

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef
-from django.urls import reverse
 from django.utils import timezone
+
+from newsroom.links import reverse_cached
 
 from .models import Article, Author, live_q
 
@@ -69,7 +70,7 @@ class TagSitemap(ListingSitemap):
         return Tag.objects.filter(Exists(tagged)).count()
 
     def location(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
+        return reverse_cached("articles:tag", slug=tag.slug)
 
     def lastmod(self, tag):
         return tag.latest

@@ -105,6 +105,8 @@ TEMPLATES = [
                 "sections.context_processors.navigation",
                 "newsroom.context_processors.site",
             ],
+            # {% link %}: {% url %} memoized, for public pages (newsroom/links.py).
+            "libraries": {"links": "newsroom.links"},
         },
     },
 ]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.utils import timezone
 
-from articles.display import batched
+from articles.display import ArticleLink, batched
 from articles.models import LINK_COLUMNS, Article, ArticleDisplayData
 from sections.models import sections_by_id
 
@@ -79,16 +79,7 @@ def shown_related(article, *, limit=5, request=None):
             # A section newer than this process's copy of them, in the moment
             # before its content version arrives: read the stored list.
             return related_articles(article, limit=limit)
-        shown.append(
-            Article(
-                pk=pk,
-                headline=headline,
-                slug=slug,
-                status=Article.Status.PUBLISHED,
-                publish_at=publish_at,
-                section=sections[section_id],
-            )
-        )
+        shown.append(ArticleLink(pk, headline, slug, publish_at, sections[section_id]))
         if len(shown) == limit:
             break
     return shown

@@ -13,7 +13,7 @@ class NavigationLink:
 
 
 def navigation_links():
-    """Return the header's section links, in menu order."""
+    """Return the section menu's links, in menu order."""
     return [
         NavigationLink(section.name, section.slug, section.get_absolute_url())
         for section in Section.objects.in_navigation()
@@ -21,6 +21,8 @@ def navigation_links():
 
 
 def navigation(request):
-    """Put the header's section links in every template context."""
+    """Put the section menu's links in every template context.
+
+    `{% site_navigation %}` (sections_tags) renders them."""
     links = per_content_version("navigation", navigation_links, request=request)
     return {"navigation_sections": links}

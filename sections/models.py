@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
+from newsroom.links import reverse_cached
 from newsroom.pagecache import per_content_version
 
 # Top-level URL paths that a section slug would shadow.
@@ -69,7 +69,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("sections:detail", kwargs={"slug": self.slug})
+        return reverse_cached("sections:detail", slug=self.slug)
 
     def navigation_slug(self):
         """Return the slug of the header link this section belongs under."""
