@@ -167,7 +167,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_article_page(self):
         """Return articles with everything their own page shows, in one query:
         the byline, tags, corrections and related posts come with the display
-        data. The section is left to `Article.attach_section()`."""
+        data. The section is left to `Article.attach_section()`.
+
+        The article page itself runs this query with its SQL built once per
+        process (`articles.page_query.live_article_for_page`)."""
         return self.select_related("lead_image", "display_data").defer(*SEARCH_COLUMNS)
 
 

@@ -9,16 +9,15 @@ from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArc
 
 from .forms import SearchForm
 from .models import Article, Author, FormerURL, PreviewLink
+from .page_query import live_article_for_page
 from .pagination import UncountedPaginator, paginate
 from .previews import render_preview
 from .search import query_terms, search_articles
 
 
 def article_detail(request, section, year, month, day, slug):
-    try:
-        # get(), not first(): a slug is unique, and ordering costs time here.
-        article = Article.objects.live().for_article_page().get(slug=slug)
-    except Article.DoesNotExist:
+    article = live_article_for_page(slug)
+    if article is None:
         return redirect_former_url(request)
     article.attach_section(request)
     canonical_url = article.get_absolute_url()

@@ -1,0 +1,132 @@
+"""The article page's one query, with its SQL built once per process.
+
+An uncached article page reads one row: the article, its lead image and its
+display data (`Article.objects.live().for_article_page().get(slug=...)`).
+Django's ORM takes longer to build that query's SQL and its model instances
+than PostgreSQL takes to answer it: about a third of the page's time. The
+query's shape never changes, only the slug and the time, so
+`live_article_for_page()` builds the SQL and the column converters once, from
+the models' own metadata, and makes the same instances the ORM would: the
+article with its lead image and display data attached, its search columns
+deferred. Tests compare the two field by field (articles/tests/test_page_query.py).
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import connections, router
+from django.utils import timezone
+
+from images.models import Image
+
+from .models import SEARCH_COLUMNS, Article, ArticleDisplayData
+
+
+@dataclass(frozen=True)
+class Part:
+    """One model's columns in the row: where they are and how to read them."""
+
+    model: type
+    fields: tuple
+    converters: tuple  # per field: its column and the functions that read it
+    start: int
+
+    def instance(self, connection, row):
+        values = row[self.start : self.start + len(self.fields)]
+        if any(functions for _, functions in self.converters):
+            values = [
+                _convert(value, col, functions, connection)
+                for value, (col, functions) in zip(values, self.converters, strict=True)
+            ]
+        return self.model.from_db(
+            connection.alias, [f.attname for f in self.fields], values
+        )
+
+
+def _convert(value, col, functions, connection):
+    for function in functions:
+        value = function(value, col, connection)
+    return value
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    article: Part
+    image: Part
+    display: Part
+
+
+@lru_cache(maxsize=32)
+def _statement(connection):
+    """Return the query's SQL and how to read its row, for `connection`."""
+    quote = connection.ops.quote_name
+    tables = (
+        (Article, "a", _fields(Article, leave_out=SEARCH_COLUMNS)),
+        (Image, "i", _fields(Image)),
+        (ArticleDisplayData, "d", _fields(ArticleDisplayData)),
+    )
+    parts, columns, start = [], [], 0
+    for model, alias, fields in tables:
+        converters = []
+        for field in fields:
+            col = field.get_col(alias)
+            functions = connection.ops.get_db_converters(col)
+            functions += col.get_db_converters(connection)
+            converters.append((col, tuple(functions)))
+            columns.append(f"{alias}.{quote(field.column)}")
+        parts.append(Part(model, tuple(fields), tuple(converters), start))
+        start += len(fields)
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    # Only quoted names from the models go into the text; values are parameters.
+    sql = (
+        f"SELECT {', '.join(columns)}"  # noqa: S608
+        f" FROM {quote(Article._meta.db_table)} a"
+        f" LEFT OUTER JOIN {quote(Image._meta.db_table)} i"
+        f" ON a.{column(Article, 'lead_image')} = i.{column(Image, 'id')}"
+        f" LEFT OUTER JOIN {quote(ArticleDisplayData._meta.db_table)} d"
+        f" ON a.{column(Article, 'id')} = d.{column(ArticleDisplayData, 'article')}"
+        # Live: published and due, as `live_q()` has it.
+        f" WHERE a.{column(Article, 'slug')} = %s"
+        f" AND a.{column(Article, 'status')} = %s"
+        f" AND a.{column(Article, 'publish_at')} <= %s"
+    )
+    return Statement(sql, *parts)
+
+
+def _fields(model, *, leave_out=()):
+    return [f for f in model._meta.concrete_fields if f.attname not in leave_out]
+
+
+def live_article_for_page(slug):
+    """Return the live article with this slug as its page shows it, or None.
+
+    What `Article.objects.live().for_article_page().filter(slug=slug).first()`
+    returns, in one query whose SQL is built once per process.
+    """
+    connection = connections[router.db_for_read(Article)]
+    statement = _statement(connection)
+    publish_at = Article._meta.get_field("publish_at")
+    params = [
+        slug,
+        Article.Status.PUBLISHED.value,
+        publish_at.get_db_prep_value(timezone.now(), connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    article = statement.article.instance(connection, row)
+    if article.lead_image_id is None:
+        Article.lead_image.field.set_cached_value(article, None)
+    else:
+        article.lead_image = statement.image.instance(connection, row)
+    if row[statement.display.start] is None:
+        Article.display_data.related.set_cached_value(article, None)
+    else:
+        article.display_data = statement.display.instance(connection, row)
+    return article
