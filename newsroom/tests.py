@@ -68,6 +68,18 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
             ],
         )
 
+    def test_database_connections_are_health_checked_unless_switched_off(self):
+        code = (
+            "from django.conf import settings as s; "
+            "print(s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+        )
+        checked = run_django(code, DJANGO_DEBUG="true")
+        unchecked = run_django(
+            code, DJANGO_DEBUG="true", DATABASE_CONN_HEALTH_CHECKS="false"
+        )
+        self.assertEqual(checked.stdout.split(), ["True"], checked.stderr)
+        self.assertEqual(unchecked.stdout.split(), ["False"], unchecked.stderr)
+
     def test_invalid_boolean_is_an_error(self):
         result = run_django("", DJANGO_DEBUG="maybe")
         self.assertNotEqual(result.returncode, 0)
