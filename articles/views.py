@@ -32,7 +32,7 @@ def article_detail(request, section, year, month, day, slug):
             "authors": display.authors,
             "tags": display.tags,
             "corrections": display.corrections,
-            "canonical_url": canonical_url,
+            "canonical_absolute_url": request.build_absolute_uri(canonical_url),
             "current_section_slug": article.section.navigation_slug(),
         },
     )
