@@ -27,20 +27,18 @@ class Part:
     """One model's columns in the row: where they are and how to read them."""
 
     model: type
-    fields: tuple
+    attnames: tuple
     converters: tuple  # per field: its column and the functions that read it
     start: int
 
     def instance(self, connection, row):
-        values = row[self.start : self.start + len(self.fields)]
+        values = row[self.start : self.start + len(self.attnames)]
         if any(functions for _, functions in self.converters):
             values = [
                 _convert(value, col, functions, connection)
                 for value, (col, functions) in zip(values, self.converters, strict=True)
             ]
-        return self.model.from_db(
-            connection.alias, [f.attname for f in self.fields], values
-        )
+        return self.model.from_db(connection.alias, self.attnames, values)
 
 
 def _convert(value, col, functions, connection):
@@ -75,7 +73,8 @@ def _statement(connection):
             functions += col.get_db_converters(connection)
             converters.append((col, tuple(functions)))
             columns.append(f"{alias}.{quote(field.column)}")
-        parts.append(Part(model, tuple(fields), tuple(converters), start))
+        attnames = tuple(field.attname for field in fields)
+        parts.append(Part(model, attnames, tuple(converters), start))
         start += len(fields)
 
     def column(model, name):

@@ -32,23 +32,14 @@ from types import SimpleNamespace
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-ARTICLES = 19  # as the load test rotates over
-
 
 def render_articles(renders):
-    """In the child process: warm up, then render article pages."""
-    import django
+    """In the child process: warm up, then render the load test's articles."""
+    from bench import inprocess  # sets Django up
 
-    django.setup()
-    from django.test import Client
-
-    from articles.models import Article
-
-    paths = [
-        article.get_absolute_url()
-        for article in Article.objects.live().newest_first()[:ARTICLES]
-    ]
-    client = Client(HTTP_HOST="127.0.0.1")  # one of the bench's allowed hosts
+    articles, _ = inprocess.article_sample(inprocess.ARTICLES)
+    paths = [article.get_absolute_url() for article in articles]
+    client = inprocess.Client(HTTP_HOST=inprocess.HOST)
     for path in paths * 2:
         assert client.get(path).status_code == 200, path
     for number in range(renders):
