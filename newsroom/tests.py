@@ -80,6 +80,24 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         self.assertEqual(checked.stdout.split(), ["True"], checked.stderr)
         self.assertEqual(unchecked.stdout.split(), ["False"], unchecked.stderr)
 
+    def test_postgresql_may_prepare_statements_unless_switched_off(self):
+        code = (
+            "from django.conf import settings as s; "
+            "print(s.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+        )
+        postgres = "postgres://postgres@127.0.0.1:5432/newsroom"
+        prepared = run_django(code, DJANGO_DEBUG="true", DATABASE_URL=postgres)
+        unprepared = run_django(
+            code,
+            DJANGO_DEBUG="true",
+            DATABASE_URL=postgres,
+            DATABASE_PREPARED_STATEMENTS="false",
+        )
+        sqlite = run_django(code, DJANGO_DEBUG="true", DATABASE_URL="sqlite:///x")
+        self.assertEqual(prepared.stdout.split(), ["5"], prepared.stderr)
+        self.assertEqual(unprepared.stdout.split(), ["None"], unprepared.stderr)
+        self.assertEqual(sqlite.stdout.split(), ["None"], sqlite.stderr)
+
     def test_invalid_boolean_is_an_error(self):
         result = run_django("", DJANGO_DEBUG="maybe")
         self.assertNotEqual(result.returncode, 0)

@@ -1,7 +1,9 @@
 """The article page's query, built once per process, against the ORM's."""
 
 from datetime import timedelta
+from unittest import skipUnless
 
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
@@ -86,3 +88,44 @@ class LiveArticleForPageTests(TemporaryMediaMixin, TestCase):
                 self.assertFalse(Article.objects.live().filter(pk=article.pk).exists())
         self.assertIsNone(live_article_for_page("no-such-article"))
         self.assertEqual(live_article_for_page(self.article.slug).pk, self.article.pk)
+
+
+@skipUnless(connection.vendor == "postgresql", "prepared statements are PostgreSQL's")
+class PreparedStatementTests(TestCase):
+    """PostgreSQL plans the article page's query once per connection."""
+
+    def setUp(self):
+        # Start from none, as a new connection does (psycopg sees this too).
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+
+    def prepared_article_queries(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "articles_article" a LEFT OUTER JOIN%'],
+            )
+            return [statement for (statement,) in cursor.fetchall()]
+
+    def test_the_query_is_prepared_after_a_few_runs_and_still_counted(self):
+        article = make_article("Prepared once")
+        self.assertEqual(self.prepared_article_queries(), [])
+        threshold = connection.connection.prepare_threshold
+        self.assertEqual(threshold, 5)
+        for _ in range(threshold + 1):
+            with self.assertNumQueries(1):
+                self.assertEqual(live_article_for_page(article.slug).pk, article.pk)
+        self.assertEqual(len(self.prepared_article_queries()), 1)
+        # The prepared query still sees what changes: the article unpublished.
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+        self.assertIsNone(live_article_for_page(article.slug))
+
+    def test_without_a_threshold_nothing_is_prepared(self):
+        article = make_article("Never prepared")
+        connection.connection.prepare_threshold = None
+        try:
+            for _ in range(8):
+                self.assertEqual(live_article_for_page(article.slug).pk, article.pk)
+        finally:
+            connection.connection.prepare_threshold = 5
+        self.assertEqual(self.prepared_article_queries(), [])
