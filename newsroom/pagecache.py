@@ -93,7 +93,10 @@ def seconds_until_next_publication(version):
     return next_at - time.time()
 
 
-_per_version = {}  # this process's copies of data that only content changes
+# This process's copies of data that only content changes: for each content
+# version (the newest two), its copies by name and parts.
+_per_version = {}
+COPIES_PER_VERSION = 256
 
 
 def request_content_version(request):
@@ -120,18 +123,24 @@ def per_content_version(name, build, *parts, request=None):
         version = (
             content_version() if request is None else request_content_version(request)
         )
-        key = (name, version, parts)
     except Exception:
         logger.exception("Cache unavailable; building %s without it", name)
         return build()
+    copies = _per_version.get(version)
+    if copies is None:
+        # Older versions' copies serve no one; the previous version's may
+        # still serve a request that read it just before the change.
+        for old in list(_per_version)[:-1]:
+            _per_version.pop(old, None)
+        copies = _per_version[version] = {}
     try:
-        return _per_version[key]
+        return copies[name, parts]
     except KeyError:
         pass
     value = build()
-    if len(_per_version) >= 256:
-        _per_version.clear()
-    _per_version[key] = value
+    if len(copies) >= COPIES_PER_VERSION:
+        copies.clear()
+    copies[name, parts] = value
     return value
 
 

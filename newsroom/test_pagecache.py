@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.testing import make_article, make_author, make_section
-from newsroom.pagecache import content_version
+from newsroom import pagecache
+from newsroom.pagecache import (
+    bump_content_version,
+    content_version,
+    per_content_version,
+)
 from newsroom.redis_testing import needs_redis
 from related.models import CuratedLink
 
@@ -288,3 +293,42 @@ class RedisPageCacheTests(TestCase):
         article.unpublish()
         self.assertEqual(self.client.get(url).status_code, 404)
         self.assertNotContains(self.client.get("/"), "Shared story")
+
+
+@override_settings(NEWSROOM_FRAGMENT_CACHE=True, CACHES=LOCAL_CACHE)
+class PerContentVersionTests(TestCase):
+    """Copies kept per content version: built once, dropped when stale."""
+
+    def setUp(self):
+        cache.clear()
+        self.builds = []
+
+    def copy(self, name, *parts):
+        return per_content_version(
+            name, lambda: self.builds.append(name) or len(self.builds), *parts
+        )
+
+    def test_built_once_per_version_and_parts(self):
+        self.assertEqual(self.copy("menu"), self.copy("menu"))
+        self.copy("menu", "footer")
+        self.assertEqual(self.builds, ["menu", "menu"])
+        bump_content_version()
+        self.copy("menu")
+        self.assertEqual(self.builds, ["menu", "menu", "menu"])
+
+    def test_only_the_newest_two_versions_are_kept(self):
+        for _ in range(5):
+            self.copy("menu")
+            bump_content_version()
+        self.copy("menu")
+        self.assertEqual(len(pagecache._per_version), 2)
+        self.assertEqual(list(pagecache._per_version)[-1], content_version())
+
+    def test_a_full_version_starts_over_without_touching_the_newest_copies(self):
+        with mock.patch.object(pagecache, "COPIES_PER_VERSION", 3):
+            for ranking in range(3):
+                self.copy("popular", ranking)
+            self.copy("menu")  # the fourth copy: the version's copies start over
+            self.copy("menu")
+            self.copy("popular", 2)
+        self.assertEqual(self.builds, ["popular"] * 3 + ["menu", "popular"])

@@ -3,19 +3,46 @@ import shutil
 import tempfile
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.test import override_settings
 from django.test import runner as django_runner
 from django.test.runner import DiscoverRunner, ParallelTestSuite
+
+from newsroom.cache import SharedClientRedisCache
 
 
 def _init_worker(*args, **kwargs):
     """Set up a parallel test worker as Django does, then give its cache keys
     a prefix of their own: the workers share the Redis of REDIS_URL, and one
-    worker's saves must not move the content version under another's test."""
+    worker's saves must not move the content version under another's test.
+
+    The prefix goes into the settings, so that the cache Django makes anew
+    after a test that overrides CACHES has it too.
+    """
     django_runner._init_worker(*args, **kwargs)
-    cache = caches["default"]
-    cache.key_prefix = f"{cache.key_prefix}-worker{django_runner._worker_id}"
+    default = settings.CACHES["default"]
+    default["KEY_PREFIX"] = (
+        f"{default.get('KEY_PREFIX', '')}-worker{django_runner._worker_id}"
+    )
+    if default["BACKEND"] == "newsroom.cache.SharedClientRedisCache":
+        default["BACKEND"] = "newsroom.test_runner.WorkerRedisCache"
+    setting_changed.send(
+        sender=settings._wrapped.__class__,
+        setting="CACHES",
+        value=settings.CACHES,
+        enter=True,
+    )
+
+
+class WorkerRedisCache(SharedClientRedisCache):
+    """The site's Redis cache whose clear() deletes its own keys only:
+    Redis's FLUSHDB would empty the other workers' keys too."""
+
+    def clear(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 class NewsroomParallelTestSuite(ParallelTestSuite):
