@@ -99,12 +99,47 @@ _per_version = {}
 COPIES_PER_VERSION = 256
 
 
+# Keys other apps read on most pages (the Popular posts ranking): fetched in
+# the same round trip as the content version, once per request.
+_read_with_version = []
+
+
+def read_with_content_version(key):
+    """Have `key` fetched together with each request's content version."""
+    if key not in _read_with_version:
+        _read_with_version.append(key)
+
+
+def _get_with_version(*keys):
+    """Return the cache's values of the version, the keys read with it and `keys`."""
+    return cache.get_many([VERSION_KEY, *_read_with_version, *keys])
+
+
+def _remember(request, version, found):
+    request.content_version = version
+    request.read_with_version = {
+        key: found[key] for key in _read_with_version if key in found
+    }
+
+
 def request_content_version(request):
     """Return the content version `request` renders under, read only once."""
     version = getattr(request, "content_version", None)
     if version is None:
-        version = request.content_version = content_version()
+        found = _get_with_version()
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = content_version()
+        _remember(request, version, found)
     return version
+
+
+def read_for_request(request, key):
+    """Return `key`'s value as read with the request's content version, or
+    None if the cache had none. `key` must be one of `read_with_content_version`.
+    """
+    request_content_version(request)
+    return request.read_with_version.get(key)
 
 
 def per_content_version(name, build, *parts, request=None):
@@ -230,13 +265,13 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)  # Django answers it with a 400.
         try:
-            version, key, stored = _lookup(page_id)
+            version, key, stored, found = _lookup(page_id)
         except Exception:
             logger.exception("Page cache unavailable; rendering without it")
             return self.get_response(request)
         if stored is not None:
             return _from_stored(request, stored)
-        request.content_version = version
+        _remember(request, version, found)
         response = self.get_response(request)
         if getattr(response, "page_cache_storable", False) and not response.cookies:
             _store(key, version, response)
@@ -273,22 +308,22 @@ _last_version = [None]  # the version this process saw last
 
 
 def _lookup(page_id):
-    """Return (version, key, stored page or None) in one round trip, usually.
+    """Return (version, key, stored page or None, what was read) in one round
+    trip, usually.
 
     The page is fetched under the version this process saw last together with
-    the current version; only when the version has moved is a second fetch
-    needed.
+    the current version (and the keys read with it); only when the version
+    has moved is a second fetch needed.
     """
     guess = _last_version[0]
-    keys = [VERSION_KEY] + ([_cache_key(page_id, guess)] if guess else [])
-    found = cache.get_many(keys)
+    found = _get_with_version(*([_cache_key(page_id, guess)] if guess else []))
     version = found.get(VERSION_KEY)
     if version is None:
         version = content_version()
     _last_version[0] = version
     key = _cache_key(page_id, version)
     stored = found.get(key) if version == guess else cache.get(key)
-    return version, key, stored
+    return version, key, stored, found
 
 
 def _from_stored(request, stored):

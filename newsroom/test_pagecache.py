@@ -3,7 +3,7 @@ from datetime import timedelta
 from unittest import mock
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -11,12 +11,14 @@ from articles.models import Article, Correction
 from articles.testing import make_article, make_author, make_section
 from newsroom import pagecache
 from newsroom.pagecache import (
+    VERSION_KEY,
     bump_content_version,
     content_version,
     per_content_version,
 )
 from newsroom.redis_testing import needs_redis
-from related.models import CuratedLink
+from related import counting
+from related.models import CuratedLink, DailyViewCount
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
@@ -332,3 +334,67 @@ class PerContentVersionTests(TestCase):
             self.copy("menu")
             self.copy("popular", 2)
         self.assertEqual(self.builds, ["popular"] * 3 + ["menu", "popular"])
+
+
+@override_settings(NEWSROOM_FRAGMENT_CACHE=True, CACHES=LOCAL_CACHE)
+class CacheRoundTripTests(TestCase):
+    """An article page reads the cache once: the content version and the
+    Popular posts ranking come in the same round trip."""
+
+    def setUp(self):
+        cache.clear()
+        self.story = make_article("Talks begin", tags=["China"])
+        DailyViewCount.objects.create(
+            article=self.story, day=timezone.localdate(), views=3
+        )
+        counting.flush()
+        self.reads, self.inside = [], False
+
+    def count_reads(self):
+        backend = caches["default"]
+        for name in ("get", "get_many"):
+            original = getattr(backend, name)
+            spy = self.spy(name, original)
+            setattr(backend, name, spy)
+            self.addCleanup(delattr, backend, name)
+
+    def spy(self, name, original):
+        def read(keys, *args, **kwargs):
+            if self.inside:  # the local-memory cache's get_many calls get
+                return original(keys, *args, **kwargs)
+            self.reads.append((name, keys))
+            self.inside = True
+            try:
+                return original(keys, *args, **kwargs)
+            finally:
+                self.inside = False
+
+        return read
+
+    def test_an_uncached_article_page_reads_the_cache_once(self):
+        url = self.story.get_absolute_url()
+        self.client.get(url)  # the process's copies of menu and sections
+        self.count_reads()
+        page = self.client.get(url)
+        self.assertContains(page, "Popular posts")
+        self.assertEqual(
+            self.reads, [("get_many", [VERSION_KEY, counting.RANKING_KEY])]
+        )
+        self.assertEqual(
+            page.wsgi_request.read_with_version[counting.RANKING_KEY],
+            [self.story.pk],
+        )
+
+    @override_settings(NEWSROOM_PAGE_CACHE=True)
+    def test_a_page_cache_miss_reads_the_ranking_with_the_page(self):
+        url = self.story.get_absolute_url()
+        self.client.get(url)
+        bump_content_version()
+        self.count_reads()
+        page = self.client.get(url)
+        self.assertNotIn("X-Page-Cache", page)
+        self.assertContains(page, "Talks begin</a>")
+        self.assertEqual(self.reads[0][0], "get_many")
+        self.assertIn(counting.RANKING_KEY, self.reads[0][1])
+        ranking_reads = [keys for _, keys in self.reads if counting.RANKING_KEY in keys]
+        self.assertEqual(len(ranking_reads), 1, self.reads)

@@ -22,6 +22,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
 from articles.models import Article
+from newsroom.pagecache import read_for_request, read_with_content_version
 
 from .models import DailyViewCount
 
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 BUFFER_KEY = "views:buffer"
 RANKING_KEY = "views:popular-ranking"
 RANKING_SIZE = 20
+read_with_content_version(RANKING_KEY)  # every article page shows the ranking
 
 
 COUNTED, REPEAT, LIMITED = "counted", "repeat", "limited"
@@ -198,10 +200,17 @@ def refresh_popular_ranking():
     return ids
 
 
-def popular_ids():
-    """Return the stored popular ranking, computing it if the cache has none."""
+def popular_ids(request=None):
+    """Return the stored popular ranking, computing it if the cache has none.
+
+    With `request`, the ranking is the one read in the same round trip as the
+    request's content version (newsroom/pagecache.py).
+    """
     try:
-        ids = cache.get(RANKING_KEY)
+        if request is None:
+            ids = cache.get(RANKING_KEY)
+        else:
+            ids = read_for_request(request, RANKING_KEY)
     except Exception:
         logger.exception("Cache unavailable; computing Popular posts directly")
         ids = None

@@ -23,7 +23,8 @@ def popular_articles(context, limit=5):
     The same on every page until the ranking or the content changes, so it is
     rendered once per ranking and content version in each process.
     """
-    ids = popular_ids()
+    request = context.get("request")
+    ids = popular_ids(request)
     return per_content_version(
         "popular-widget",
         lambda: render_to_string(
@@ -31,7 +32,7 @@ def popular_articles(context, limit=5):
         ),
         tuple(ids),
         limit,
-        request=context.get("request"),
+        request=request,
     )
 
 
