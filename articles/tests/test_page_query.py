@@ -1,10 +1,10 @@
 """The article page's query, built once per process, against the ORM's."""
 
 from datetime import timedelta
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
-from django.db import connection
-from django.test import TestCase
+from django.db import OperationalError, connection
+from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
 from articles.models import Article, ArticleDisplayData, Correction
@@ -129,3 +129,58 @@ class PreparedStatementTests(TestCase):
         finally:
             connection.connection.prepare_threshold = 5
         self.assertEqual(self.prepared_article_queries(), [])
+
+
+@skipUnless(connection.vendor == "postgresql", "a server that can drop connections")
+class ConnectionCheckTests(TransactionTestCase):
+    """The page's query is its own health check of a reused connection."""
+
+    def setUp(self):
+        self.article = make_article("Survives a restart")
+        enabled = connection.health_check_enabled
+        connection.health_check_enabled = True
+        self.addCleanup(setattr, connection, "health_check_enabled", enabled)
+        connection.ensure_connection()
+        # As at the start of a request that reuses the connection.
+        connection.health_check_done = False
+
+    def find(self):
+        with mock.patch.object(
+            connection, "is_usable", wraps=connection.is_usable
+        ) as is_usable:
+            article = live_article_for_page(self.article.slug)
+        is_usable.assert_not_called()  # no SELECT 1 before the query
+        return article
+
+    def test_a_live_connection_is_used_without_a_separate_check(self):
+        backend = connection.connection.info.backend_pid
+        self.assertEqual(self.find().pk, self.article.pk)
+        self.assertTrue(connection.health_check_done)
+        self.assertEqual(connection.connection.info.backend_pid, backend)
+
+    def test_a_dead_connection_is_replaced_and_the_page_still_found(self):
+        backend = connection.connection.info.backend_pid
+        other = connection.copy()
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+        finally:
+            other.close()
+        with self.assertLogs("articles.page_query", "INFO"):
+            self.assertEqual(self.find().pk, self.article.pk)
+        self.assertNotEqual(connection.connection.info.backend_pid, backend)
+
+    def test_without_checks_a_dead_connection_fails_as_django_would(self):
+        connection.health_check_enabled = False
+        other = connection.copy()
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(%s)",
+                    [connection.connection.info.backend_pid],
+                )
+        finally:
+            other.close()
+        with self.assertRaises(OperationalError):
+            live_article_for_page(self.article.slug)
+        connection.close()
