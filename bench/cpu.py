@@ -38,17 +38,7 @@ SERVICES = ("postgres", "redis-server")
 
 def services_cpu_seconds():
     """Return the CPU time used so far by every PostgreSQL and Redis process."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text.split("(", 1)[1].rsplit(")", 1)[0]
-        if name.startswith(SERVICES):
-            fields = text.rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return run.cpu_seconds(lambda name, group: name.startswith(SERVICES))
 
 
 def article_paths(env):

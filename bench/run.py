@@ -258,6 +258,20 @@ def gunicorn(env, logfile):
         stop(process)
 
 
+def cpu_seconds(chosen):
+    """Return the CPU time used so far by the processes for which
+    `chosen(name, process group)` is true (read from /proc)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            name = text.split("(", 1)[1].rsplit(")", 1)[0]
+            fields = text.rsplit(")", 1)[1].split()
+            if chosen(name, int(fields[2])):
+                ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Server:
     base: str
@@ -266,13 +280,7 @@ class Server:
 
     def cpu_seconds(self):
         """Return the CPU time used so far by the gunicorn master and workers."""
-        ticks = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == self.group:
-                    ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(lambda name, group: group == self.group)
 
     def queries_running(self):
         sql = (
