@@ -197,7 +197,8 @@ class NavigationFragmentTests(TestCase):
     @override_settings(NEWSROOM_PAGE_CACHE=False)
     def test_an_uncached_page_reads_the_content_version_once(self):
         with mock.patch(
-            "newsroom.pagecache.content_version", wraps=pagecache.content_version
+            "newsroom.pagecache._get_with_version",
+            wraps=pagecache._get_with_version,
         ) as read:
             self.assertEqual(
                 self.client.get(self.story.get_absolute_url()).status_code, 200
