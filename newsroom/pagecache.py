@@ -115,6 +115,12 @@ def _get_with_version(*keys):
     return cache.get_many([VERSION_KEY, *_read_with_version, *keys])
 
 
+def _version_in(found):
+    """Return the version `_get_with_version()` found, creating one if none."""
+    version = found.get(VERSION_KEY)
+    return content_version() if version is None else version
+
+
 def _remember(request, version, found):
     request.content_version = version
     request.read_with_version = {
@@ -127,9 +133,7 @@ def request_content_version(request):
     version = getattr(request, "content_version", None)
     if version is None:
         found = _get_with_version()
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = content_version()
+        version = _version_in(found)
         _remember(request, version, found)
     return version
 
@@ -317,9 +321,7 @@ def _lookup(page_id):
     """
     guess = _last_version[0]
     found = _get_with_version(*([_cache_key(page_id, guess)] if guess else []))
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = content_version()
+    version = _version_in(found)
     _last_version[0] = version
     key = _cache_key(page_id, version)
     stored = found.get(key) if version == guess else cache.get(key)
