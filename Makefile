@@ -7,21 +7,40 @@ MANAGE := $(BIN)/python manage.py
 # Local development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install install-dev lint format check-deploy clean
+.PHONY: run worker test test-next install install-dev lint format check-deploy clean
 
+# The site and one task worker (related lists, renditions, bulk actions, view
+# counts); Ctrl-C stops both.
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) run_worker --verbosity 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Only the task worker, e.g. a second one beside `make run`.
+worker: install
+	$(MANAGE) run_worker
 
 # Deprecation warnings are errors: the code must run unchanged on the next Django.
 test: install-dev
 	$(BIN)/python -W error::DeprecationWarning -W error::PendingDeprecationWarning \
 		manage.py test --noinput $(TESTS)
 
+# The same suite on the next Django: the newest 6.x (requirements-next.txt), in
+# .venv-next on Python 3.12 (Django 6 needs 3.12+), found through pyenv, or
+# `make test-next PYTHON_NEXT=/path/to/python3.12`.
+VENV_NEXT := .venv-next
+PYTHON_NEXT ?= $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3)),python3.12)
+
+test-next: $(VENV_NEXT)/.installed node_modules/.installed
+	$(VENV_NEXT)/bin/python -W error::DeprecationWarning -W error::PendingDeprecationWarning \
+		manage.py test --noinput $(TESTS)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 format: install-dev
@@ -31,7 +50,7 @@ format: install-dev
 # Runs Django's deployment checks with production-like settings.
 check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	DJANGO_ALLOWED_HOSTS=news.example.org \
+	DJANGO_ALLOWED_HOSTS=news.example.org REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # Load test under gunicorn against the bare-Django limit (docs/performance.md):
@@ -58,6 +77,16 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
 
+# Django and its backport of django.tasks replaced by requirements-next.txt.
+$(VENV_NEXT)/.installed: requirements.txt requirements-dev.txt requirements-next.txt
+	@$(PYTHON_NEXT) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Django 6 needs Python 3.12 or newer; set PYTHON_NEXT=/path/to/python3.12")'
+	$(PYTHON_NEXT) -m venv $(VENV_NEXT)
+	$(VENV_NEXT)/bin/python -m pip install --quiet --upgrade pip
+	grep -hivE '^(-r |django==|django-tasks==)' requirements.txt requirements-dev.txt \
+		| cat - requirements-next.txt > $(VENV_NEXT)/requirements.txt
+	$(VENV_NEXT)/bin/python -m pip install --quiet -r $(VENV_NEXT)/requirements.txt
+	touch $@
+
 # The HTML and accessibility validators the tests run; skipped without npm.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then \
@@ -67,4 +96,4 @@ node_modules/.installed: package.json package-lock.json
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) $(VENV_NEXT) node_modules staticfiles db.sqlite3

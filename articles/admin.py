@@ -1,4 +1,3 @@
-from collections import Counter
 from datetime import timedelta
 
 import reversion
@@ -10,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from images.widgets import ImageChooserWidget
+from newsroom.background import TaskResultDoesNotExist, TaskResultStatus
 
-from . import presence, revisions, workflow
+from . import bulk, presence, revisions, workflow
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Correction, PreviewLink
 from .previews import render_preview, unsaved_preview
@@ -85,12 +84,11 @@ class WorkflowStateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         match self.value():
             case "live":
                 return queryset.live()
             case "scheduled":
-                return queryset.filter(status=Status.PUBLISHED, publish_at__gt=now)
+                return queryset.scheduled()
             case "draft" | "review" | "unpublished":
                 return queryset.filter(status=self.value())
         return queryset
@@ -493,50 +491,67 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
-    # Bulk actions: each article is checked on its own, and the result reported.
+    # Bulk actions run as a task (articles/bulk.py): the editor gets
+    # "queued" at once, and the report on the list once the task is done.
 
-    def _report(self, request, done, verb, skipped):
-        parts = [f"{done} {verb}"]
-        parts += [f"{n} skipped: {reason}" for reason, n in skipped.items()]
-        level = messages.SUCCESS if not skipped else messages.WARNING
-        self.message_user(request, ", ".join(parts) + ".", level)
+    BULK_SESSION_KEY = "articles-bulk-actions"
 
-    def _transition_each(self, request, queryset, name, verb):
-        step, done, skipped = workflow.TRANSITIONS[name], 0, Counter()
-        for article in queryset:
-            if article.status not in step.sources:
-                already = article.status == step.target
-                skipped[f"already {verb}" if already else "not possible"] += 1
-                continue
+    def _queue(self, request, queryset, action, argument=None):
+        ids = list(queryset.values_list("pk", flat=True))
+        result = bulk.run_bulk_action.enqueue(action, ids, request.user.pk, argument)
+        what = bulk.describe(action, argument)
+        noun = "article" if len(ids) == 1 else "articles"
+        self.message_user(
+            request,
+            f"Queued: {len(ids)} {noun} to be {what}. "
+            "The result shows here when it is done.",
+            messages.INFO,
+        )
+        if not self._report_if_finished(request, result):
+            pending = request.session.get(self.BULK_SESSION_KEY, [])
+            request.session[self.BULK_SESSION_KEY] = [*pending, str(result.id)]
+
+    def _report_if_finished(self, request, result):
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            report = result.return_value
+            level = messages.WARNING if report["skipped"] else messages.SUCCESS
+            self.message_user(request, bulk.report_text(report), level)
+            return True
+        if result.status == TaskResultStatus.FAILED:
+            self.message_user(
+                request,
+                "A bulk action failed; an administrator sees why under Task results.",
+                messages.ERROR,
+            )
+            return True
+        return False
+
+    def _report_finished_bulk_actions(self, request):
+        pending = request.session.get(self.BULK_SESSION_KEY)
+        if not pending:
+            return
+        still = []
+        for result_id in pending:
             try:
-                workflow.transition(article, name, user=request.user)
-            except PermissionDenied:
-                skipped["not allowed"] += 1
-            else:
-                done += 1
-        self._report(request, done, verb, skipped)
+                result = bulk.run_bulk_action.get_result(result_id)
+            except TaskResultDoesNotExist:  # pruned meanwhile: nothing to say
+                continue
+            if not self._report_if_finished(request, result):
+                still.append(result_id)
+        request.session[self.BULK_SESSION_KEY] = still
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._report_finished_bulk_actions(request)
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish_selected(self, request, queryset):
-        self._transition_each(request, queryset, "publish", "published")
+        self._queue(request, queryset, "publish")
 
     @admin.action(description="Unpublish selected articles", permissions=["change"])
     def unpublish_selected(self, request, queryset):
-        self._transition_each(request, queryset, "unpublish", "unpublished")
-
-    def _edit_each(self, request, queryset, change, verb):
-        done, skipped = 0, Counter()
-        with transaction.atomic():
-            for article in queryset:
-                if not workflow.can_edit(request.user, article):
-                    skipped["not allowed"] += 1
-                    continue
-                with reversion.create_revision():
-                    change(article)
-                    reversion.set_user(request.user)
-                    reversion.set_comment(f"Bulk action: {verb}.")
-                done += 1
-        self._report(request, done, verb, skipped)
+        self._queue(request, queryset, "unpublish")
 
     def _choice_page(self, request, queryset, form, action, title):
         return TemplateResponse(
@@ -562,13 +577,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return self._choice_page(
                 request, queryset, form, "move_to_section", "Move articles to a section"
             )
-        section = form.cleaned_data["section"]
-
-        def move(article):
-            article.section = section
-            article.save()
-
-        self._edit_each(request, queryset, move, f"moved to {section}")
+        self._queue(request, queryset, "move", form.cleaned_data["section"].pk)
         return None
 
     @admin.action(description="Add a tag to selected articles", permissions=["change"])
@@ -578,13 +587,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return self._choice_page(
                 request, queryset, form, "add_tag", "Add a tag to articles"
             )
-        name = form.cleaned_data["tag"].strip()
-
-        def tag(article):
-            article.tags.add(name)
-            article.save()
-
-        self._edit_each(request, queryset, tag, f"tagged “{name}”")
+        self._queue(request, queryset, "tag", form.cleaned_data["tag"].strip())
         return None
 
 

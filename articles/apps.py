@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class ArticlesConfig(AppConfig):
@@ -9,8 +9,6 @@ class ArticlesConfig(AppConfig):
         import reversion
         from taggit.models import TaggedItem
 
-        from images.models import Image
-
         from .roles import sync_roles_after_migrate
 
         # Revisions keep the byline and the tags with the article.
@@ -19,25 +17,13 @@ class ArticlesConfig(AppConfig):
         reversion.register(self.get_model("ArticleAuthor"))
         if not reversion.is_registered(TaggedItem):
             reversion.register(TaggedItem)
-        from . import display, signals
+        from . import events
 
-        # Article pages read bylines, tags and corrections from a copy.
-        for signal, receiver, sender in display.RECEIVERS:
-            signal.connect(receiver, sender=sender)
-
-        # Pages readers see change with these; the page cache starts afresh.
-        for signal in (post_save, post_delete):
-            signal.connect(signals.article_changed, sender=article)
-            for model in [
-                self.get_model("ArticleAuthor"),
-                self.get_model("Author"),
-                self.get_model("Correction"),
-                TaggedItem,
-                TaggedItem.tag.field.related_model,
-                # Alt text, caption, credit or focal point of a shown image.
-                Image,
-            ]:
-                signal.connect(signals.content_changed, sender=model)
+        # Domain events (articles/events.py): a deletion is announced before
+        # the row goes, so that receivers can still find what refers to it.
+        pre_delete.connect(
+            events.announce_deletion, sender=article, dispatch_uid="article-deleted"
+        )
         # New permissions (new models, new apps) reach the role groups.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="sync-roles")
         from .search import repair_sqlite_index

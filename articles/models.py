@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from newsroom.links import reverse_cached
 
+from . import events, visibility
 from .html import EDITOR_EXTENSIONS, clean_html, html_to_text
 
 
@@ -55,14 +56,39 @@ def article_url(section_slug, publish_at, slug):
     )
 
 
-def live_q(prefix=""):
-    """Return the visibility rule as a Q object, for use across relations."""
+def live_q(prefix="", *, now=None):
+    """Return the visibility rule as a Q object: what readers may see `now`.
+
+    The one definition: querysets filter with it (`live()`, `scheduled()`),
+    `Article.is_live()` and copies of articles evaluate it
+    (articles/visibility.py), the article page's query and the page cache's
+    next-publication lookup are built from it. `prefix` applies it across a
+    relation, e.g. "articles__".
+    """
     return Q(
         **{
             f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}publish_at__lte": timezone.now(),
+            f"{prefix}publish_at__lte": timezone.now() if now is None else now,
         }
     )
+
+
+def is_visible(values, *, now=None):
+    """Return True if an article with these values (an object, or a dict of
+    the fields the rule reads) is visible to readers `now`."""
+    now = timezone.now() if now is None else now
+    return visibility.predicate(live_q)(values, now)
+
+
+def may_become_visible(values):
+    """Return True if an article with these values is live or will be,
+    without an editor's action (it is published, or scheduled)."""
+    return visibility.predicate(live_q)(values, visibility.END_OF_TIME)
+
+
+def visibility_fields():
+    """Return the names of the article fields the visibility rule reads."""
+    return visibility.fields(live_q())
 
 
 # Columns kept for search only (articles/search.py); no page shows them.
@@ -85,6 +111,24 @@ class ArticleQuerySet(models.QuerySet):
     def live(self):
         """Return articles readers may see: published, and due."""
         return self.filter(live_q())
+
+    def scheduled(self, *, now=None):
+        """Return articles that are not visible yet but will be, by time alone."""
+        now = timezone.now() if now is None else now
+        return self.may_become_live().exclude(live_q(now=now))
+
+    def may_become_live(self):
+        """Return articles that are live or will be by time alone (published)."""
+        return self.filter(live_q(now=visibility.END_OF_TIME))
+
+    def next_publication(self, *, after=None):
+        """Return the earliest time after `after` (now) at which one of these
+        articles becomes visible, or None."""
+        times = visibility.time_fields(live_q)
+        first = models.Min(
+            times[0] if len(times) == 1 else models.functions.Greatest(*times)
+        )
+        return self.scheduled(now=after).aggregate(first=first)["first"]
 
     def in_section(self, section):
         """Return articles filed in the section or any section below it."""
@@ -167,10 +211,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_article_page(self):
         """Return articles with everything their own page shows, in one query:
         the byline, tags, corrections and related posts come with the display
-        data. The section is left to `Article.attach_section()`.
+        data. The section is left to `reading.display.attach_section()`.
 
         The article page itself runs this query with its SQL built once per
-        process (`articles.page_query.live_article_for_page`)."""
+        process (`reading.page_query.live_article_for_page`)."""
         return self.select_related("lead_image", "display_data").defer(*SEARCH_COLUMNS)
 
 
@@ -331,12 +375,6 @@ class Article(models.Model):
         self.edit_version += 1
         saved = self._saved_copy()
         previous_url = saved.get_absolute_url() if saved else None
-        # Read by the page-cache invalidation: did readers see it before?
-        self.was_published = bool(saved) and saved.status == self.Status.PUBLISHED
-        # Read by related posts: do links to this article change?
-        self.link_changed = saved is None or any(
-            getattr(saved, name) != getattr(self, name) for name in LINK_FIELDS
-        )
         if reversion.is_active():
             super().save(*args, **kwargs)
         else:
@@ -346,6 +384,7 @@ class Article(models.Model):
                 reversion.set_comment("Saved outside the admin.")
         if previous_url:
             self._remember_former_url(previous_url)
+        events.announce_save(self, saved)
 
     def get_absolute_url(self):
         return article_url(self.section.slug, self.publish_at, self.slug)
@@ -355,29 +394,11 @@ class Article(models.Model):
 
     def is_live(self):
         """Return True if readers may see this article now."""
-        return (
-            self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
-        )
+        return is_visible(self)
 
     def is_scheduled(self):
         """Return True if the article is published but its time has not come."""
-        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
-
-    def attach_section(self, request=None):
-        """Give the article its section (and the section's parent) from the
-        sections kept per content version: no query (see sections_by_id)."""
-        from sections.models import sections_by_id
-
-        section = sections_by_id(request).get(self.section_id)
-        if section is not None:
-            self.section = section
-
-    def display(self):
-        """Return the byline, tags and corrections readers see, from the
-        display data (articles.display): no query when select_related."""
-        from .display import display_of
-
-        return display_of(self)
+        return not is_visible(self) and may_become_visible(self)
 
     def byline_authors(self):
         """Return the authors in byline order (prefetched by for_listing())."""
@@ -406,12 +427,6 @@ class Article(models.Model):
         if self.pk is None:
             return None
         return Article.objects.filter(pk=self.pk).select_related("section").first()
-
-    def concerns_readers(self):
-        """Return True if saving this article can change what readers see."""
-        return self.status == self.Status.PUBLISHED or getattr(
-            self, "was_published", False
-        )
 
     def _remember_former_url(self, previous_url):
         current_url = self.get_absolute_url()
@@ -455,9 +470,11 @@ class ArticleDisplayData(models.Model):
     tags, corrections and related links, so that the page is read in one
     query.
 
-    Kept by articles.display (and related.ranking for the links), inside the
-    transaction that changes the rows it copies; never edited, and not part
-    of revisions.
+    Kept by the reader's side (reading/display.py), inside the transaction
+    that changes the rows it copies; never edited, and not part of revisions.
+    The table is declared here, with the article it belongs to and whose
+    QuerySets select it (`for_teasers()`, `for_article_page()`); no code in
+    this app reads or writes it.
     """
 
     article = models.OneToOneField(
@@ -468,7 +485,7 @@ class ArticleDisplayData(models.Model):
     corrections = models.JSONField(default=list)  # [[kind, text, ISO time], ...]
     # The stored related list's published targets, as links: [[id, headline,
     # slug, ISO publish time, section id], ...]; None until the list is
-    # computed. Kept by related.ranking.
+    # computed. Copied from related's stored lists by reading.display.
     related = models.JSONField(null=True, default=None)
 
     class Meta:

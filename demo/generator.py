@@ -33,9 +33,9 @@ from django.db import reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import display
 from articles.models import Article, ArticleAuthor
-from newsroom.pagecache import bump_content_version
+from reading import display
+from reading.pagecache import bump_content_version
 from related.counting import refresh_popular_ranking
 from related.models import DailyViewCount
 from sections.models import Section
@@ -594,7 +594,7 @@ class _Writer:
             TaggedItem.objects.bulk_create(links, batch_size=INSERT_BATCH)
             views = [row for draft in drafts for row in self._views(draft)]
             DailyViewCount.objects.bulk_create(views, batch_size=INSERT_BATCH)
-            # What the article pages show from the rows above (articles.display).
+            # What the article pages show from the rows above (reading.display).
             display.create_missing(article.pk for article in articles)
         # bulk_create sends no signals: cached pages must not miss the batch.
         bump_content_version()

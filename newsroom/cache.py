@@ -5,9 +5,14 @@ Building one copies its table of about 170 response callbacks, which costs
 more than the round trip to Redis itself: about 0.2 ms of every page-cache hit
 and every view beacon. A client is safe to share between threads (it takes a
 connection from the pool per command), so one per pool is enough.
+
+Django offers no setting for the client class: the hooks used are private,
+and go through newsroom/django_private.py.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+from . import django_private
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -16,11 +21,11 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
+        index = django_private.connection_pool_index(self, write=write)
         client = self._clients.get(index)
         if client is None:
-            pool = self._get_connection_pool(write)
-            client = self._clients[index] = self._client(connection_pool=pool)
+            client = django_private.new_redis_client(self, write=write)
+            self._clients[index] = client
         return client
 
 
@@ -29,4 +34,4 @@ class SharedClientRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = SharedClientRedisCacheClient
+        django_private.use_client_class(self, SharedClientRedisCacheClient)

@@ -8,18 +8,17 @@ prefix stay the same, so `reverse_cached()` remembers it under all of them.
 Tests that swap `ROOT_URLCONF` clear the memo (as Django clears its own
 resolver caches).
 
-Templates use `{% link "name" arg ... %}` (this module is the template library
-`links`) where they would use `{% url %}` on public pages.
+It is URL wiring, not a reader's feature, so it lives with the project's
+URLconf: models' `get_absolute_url()` in every app use it, and apps below
+`reading` may not import `reading`. Templates use `{% link %}` (the `links`
+library, reading/templatetags/links.py), which calls it.
 """
 
 from functools import lru_cache
 
-from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
-
-register = template.Library()
 
 # About 8 MB per process at most: addresses of recently shown articles.
 MEMO_SIZE = 32_768
@@ -35,12 +34,6 @@ def reverse_cached(viewname, *args, **kwargs):
 @lru_cache(maxsize=MEMO_SIZE)
 def _reverse(urlconf, script_prefix, viewname, args, kwargs):
     return reverse(viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs))
-
-
-@register.simple_tag
-def link(viewname, *args, **kwargs):
-    """Like `{% url %}` without `as`: `{% link "articles:tag" tag.slug %}`."""
-    return reverse_cached(viewname, *args, **kwargs)
 
 
 @receiver(setting_changed)

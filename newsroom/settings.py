@@ -9,6 +9,7 @@ variables are listed in docs/operations.md.
 
 import os
 import warnings
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -60,16 +61,26 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Articles' search vector is its field (a check error without it on Django 6).
+    "django.contrib.postgres",
     "django.forms",
     "csp",
     "taggit",
     "reversion",
     "django_prose_editor",
     "ninja",
+    # Background tasks: Django's Tasks API (built in from Django 6; the
+    # django-tasks backport on 5.2) with a database-backed queue.
+    *([] if find_spec("django.tasks") else ["django_tasks"]),
+    "django_tasks_db",
+    # Project-wide commands only (run_worker): no models.
+    "newsroom",
     "articles",
     "sections",
     "related",
     "images",
+    # The reader's side, above the apps it shows (they never import it).
+    "reading",
     "demo",
     "api",
 ]
@@ -78,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached pages before the middleware below runs (pagecache.py).
-    "newsroom.pagecache.PageCacheMiddleware",
+    "reading.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -102,11 +113,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sections.context_processors.navigation",
+                "reading.context_processors.navigation",
                 "newsroom.context_processors.site",
             ],
-            # Faster forms of {% url %} and |date for public pages.
-            "libraries": {"dates": "newsroom.dates", "links": "newsroom.links"},
         },
     },
 ]
@@ -126,12 +135,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     # psycopg prepares a query sent with server-side binding after this many
-    # runs on a connection: the article page's query (articles/page_query.py).
+    # runs on a connection: the article page's query (reading/page_query.py).
     # Off for connection poolers that cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the content version that keeps cached pages exact, so every
+# process serving the site must see the same one: Redis. A local-memory cache
+# is exact only while one process serves the site (newsroom/single_process.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+NEWSROOM_SINGLE_PROCESS = env_bool("NEWSROOM_SINGLE_PROCESS")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -140,6 +153,15 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         }
     }
+elif not DEBUG and not NEWSROOM_SINGLE_PROCESS:
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. With debug off, Newsroom needs Redis "
+        "(REDIS_URL=redis://host:6379/0) to keep the pages of every process "
+        "exact: without it each process caches pages on its own, and one would "
+        "keep serving an unpublished article for minutes. Set "
+        "NEWSROOM_SINGLE_PROCESS=true instead only if one process serves the "
+        "site (e.g. gunicorn --workers 1)."
+    )
 else:
     CACHES = {
         "default": {
@@ -147,6 +169,21 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# Derived work (related lists, renditions, bulk actions, view-count flushes)
+# runs as tasks in `manage.py run_worker` processes, which any number of
+# machines may run: the queue is a table in the site's database.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+if NEWSROOM_SINGLE_PROCESS and not REDIS_URL:
+    # One process, one cache: tasks run in it, when the editor's change
+    # commits, so that the content version they move is the one pages use.
+    _tasks = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+    TASKS = {"default": {"BACKEND": f"{_tasks}.backends.immediate.ImmediateBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -305,7 +342,7 @@ NEWSROOM_SERVE_MEDIA = env_bool(
     "NEWSROOM_SERVE_MEDIA", DEBUG and not os.environ.get("AWS_STORAGE_BUCKET_NAME")
 )
 
-# Server-side page cache for anonymous readers (newsroom/pagecache.py).
+# Server-side page cache for anonymous readers (reading/pagecache.py).
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 # Data shown on every page (section menu, Popular posts) is kept per process
 # under the content version, so uncached pages skip those queries too.

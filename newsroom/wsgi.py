@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 application = get_wsgi_application()
 
 # Imported once Django is set up: view beacons skip Django's request cycle.
-from related.wsgi import ViewBeaconApplication  # noqa: E402
+from newsroom.single_process import wsgi_alone  # noqa: E402
+from reading.wsgi import ViewBeaconApplication  # noqa: E402
 
-application = ViewBeaconApplication(application)
+# Without Redis, by declaration: one process only (newsroom/single_process.py).
+application = wsgi_alone(ViewBeaconApplication(application))

@@ -2,10 +2,11 @@
 
 The view beacon only touches the cache (no database query, no page render).
 With Redis (production), reads go into one Redis hash shared by all app
-servers; `manage.py flush_view_counts` (every minute, e.g. from cron or a
-systemd timer) moves them into DailyViewCount and recomputes the Popular posts
-ranking. With the local-memory cache (one process, the demo), the buffer lives
-in the process and flushes itself at most once a minute from the beacon.
+servers; a periodic task run by the task workers
+(`related.tasks.flush_view_counts`, every NEWSROOM_VIEW_FLUSH_SECONDS) moves
+them into DailyViewCount and recomputes the Popular posts ranking. With the
+local-memory cache (one process, the demo), the buffer lives in the process
+and flushes itself at most once a minute from the beacon.
 """
 
 import logging
@@ -22,7 +23,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
 from articles.models import Article
-from newsroom.pagecache import read_for_request, read_with_content_version
+from newsroom.django_private import redis_client
 
 from .models import DailyViewCount
 
@@ -31,7 +32,6 @@ logger = logging.getLogger(__name__)
 BUFFER_KEY = "views:buffer"
 RANKING_KEY = "views:popular-ranking"
 RANKING_SIZE = 20
-read_with_content_version(RANKING_KEY)  # every article page shows the ranking
 
 
 COUNTED, REPEAT, LIMITED = "counted", "repeat", "limited"
@@ -122,7 +122,7 @@ class RedisBuffer:
         return OUTCOMES[int(outcome)]
 
     def client(self):
-        return self.redis_cache._cache.get_client(write=True)
+        return redis_client(self.redis_cache)
 
     def key(self, name):
         return self.redis_cache.make_key(name)
@@ -200,17 +200,14 @@ def refresh_popular_ranking():
     return ids
 
 
-def popular_ids(request=None):
+def popular_ids():
     """Return the stored popular ranking, computing it if the cache has none.
 
-    With `request`, the ranking is the one read in the same round trip as the
-    request's content version (newsroom/pagecache.py).
+    (Pages read it in the same round trip as their content version: see
+    reading.templatetags.reading_tags.popular_ids.)
     """
     try:
-        if request is None:
-            ids = cache.get(RANKING_KEY)
-        else:
-            ids = read_for_request(request, RANKING_KEY)
+        ids = cache.get(RANKING_KEY)
     except Exception:
         logger.exception("Cache unavailable; computing Popular posts directly")
         ids = None

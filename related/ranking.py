@@ -2,7 +2,7 @@
 
 import math
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from taggit.models import TaggedItem
 
@@ -11,12 +11,11 @@ from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.utils import timezone
 
-from articles.display import ArticleLink, batched
-from articles.models import LINK_COLUMNS, Article, ArticleDisplayData
-from sections.models import sections_by_id
+from articles.models import LINK_COLUMNS, Article
 
 from . import text
 from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
+from .signals import related_list_stored
 
 STORED_SIZE = 10  # entries kept per article; the widget shows five
 TEXT_CANDIDATES = 100
@@ -25,14 +24,16 @@ SECTION_CANDIDATES = 20
 
 
 SENTINEL_POSITION = 32767  # a self-entry marking a computed (maybe empty) list
+BATCH = 1000  # articles per query when many lists change at once
 
 
 def related_articles(article, *, limit=5):
     """Return up to `limit` live articles related to `article`, in one query.
 
-    The list is computed when articles are saved (see `refresh_related`); a
-    reader's request only reads it. An article whose list was never computed
-    (e.g. imported in bulk) gets it computed once, here.
+    The list is computed by a task when articles are saved (see
+    related/tasks.py); a reader's request only reads it. For an article
+    whose list was never computed (e.g. imported in bulk) a task is
+    enqueued (`compute_later`), and the list is empty until it has run.
     """
     # The whole stored list (it is short), sifted here: a condition on the
     # targets' status would cost more to build than the rows it saves.
@@ -43,8 +44,12 @@ def related_articles(article, *, limit=5):
         .order_by("position")
     )
     if not any(entry.target_id == article.pk for entry in entries):
-        refresh_related(article)  # never computed: the sentinel is missing
-        return related_articles(article, limit=limit)
+        # Never computed (the sentinel is missing). Computing it here would
+        # hold the reader, and rank against a partial index after a bulk
+        # insert: a task does it (at once, where tasks run immediately).
+        if compute_later(article.pk) and _is_computed(article):
+            return related_articles(article, limit=limit)
+        return []
     return [
         entry.target
         for entry in entries
@@ -52,82 +57,56 @@ def related_articles(article, *, limit=5):
     ][:limit]
 
 
-def shown_related(article, *, limit=5, request=None):
-    """Return the related articles the article's page shows, without a query.
+def _is_computed(article):
+    return RelatedArticle.objects.filter(article=article, target=article).exists()
 
-    They come from the copy kept with the article's display data (loaded
-    with it by `for_article_page()`), sifted for what is live now: a
-    scheduled target is shown from its second. Without a copy (a list not
-    computed yet), from `related_articles()`.
+
+def is_index_complete():
+    """Return True if every live or scheduled article has its text vector:
+    lists ranked now see the whole archive."""
+    return ArticleVector.objects.count() >= Article.objects.may_become_live().count()
+
+
+def compute_later(article_id):
+    """Enqueue the computation of a list that was never computed; if the
+    text index is incomplete (see `is_index_complete`), of the whole
+    archive's instead, once. Return True if a task was enqueued."""
+    from newsroom.background import schedule_once
+
+    from .tasks import refresh_related_lists, reindex_related
+
+    if is_index_complete():
+        refresh_related_lists.enqueue(article_id)
+        return True
+    return schedule_once(reindex_related, after=0) is not None
+
+
+def copy_related(article_ids, *, without=None):
+    """Announce that what these articles' stored related lists show has
+    changed (`related_list_stored`), so that the copies kept for pages are
+    rewritten now, in the same transaction.
+
+    Called whenever a list is stored, and for every list that holds an
+    article whose headline, address, status or time changes (`without`: an
+    article about to be deleted, which the copies leave out).
     """
-    try:
-        copied = article.display_data.related
-    except ArticleDisplayData.DoesNotExist:
-        copied = None
-    if copied is None:
-        shown = related_articles(article, limit=limit)
-        copy_related([article.pk])  # e.g. a list stored before copies were kept
-        return shown
-    now = timezone.now()
-    sections = sections_by_id(request)
-    shown = []
-    for pk, headline, slug, published, section_id in copied:
-        publish_at = datetime.fromisoformat(published)
-        if publish_at > now:
-            continue
-        if section_id not in sections:
-            # A section newer than this process's copy of them, in the moment
-            # before its content version arrives: read the stored list.
-            return related_articles(article, limit=limit)
-        shown.append(ArticleLink(pk, headline, slug, publish_at, sections[section_id]))
-        if len(shown) == limit:
-            break
-    return shown
-
-
-def copy_related(article_ids):
-    """Copy the stored related lists of these articles onto their display
-    data, with what each link shows (see `shown_related`).
-
-    Targets that are not published are left out; a list never computed
-    stays None. Called whenever a list is stored, and for every list that
-    holds an article whose headline, address, status or time changes.
-    """
-    for chunk in batched(article_ids):
-        copies = {}
-        entries = (
-            RelatedArticle.objects.filter(article_id__in=chunk)
-            .order_by("article_id", "position")
-            .values_list(
-                "article_id",
-                "target_id",
-                "target__status",
-                *(f"target__{name}" for name in ("headline", "slug", "publish_at")),
-                "target__section_id",
-            )
-        )
-        for article_id, pk, status, headline, slug, publish_at, section_id in entries:
-            links = copies.setdefault(article_id, [])
-            if pk != article_id and status == Article.Status.PUBLISHED:
-                links.append([pk, headline, slug, publish_at.isoformat(), section_id])
-        ArticleDisplayData.objects.bulk_update(
-            [
-                ArticleDisplayData(article_id=pk, related=links)
-                for pk, links in copies.items()
-            ],
-            ["related"],
-            batch_size=100,  # short CASEs: see articles.display.refresh
+    article_ids = sorted(set(article_ids))
+    if article_ids:
+        related_list_stored.send(
+            sender=RelatedArticle, article_ids=article_ids, without=without
         )
 
 
 def forget_related(article_ids):
     """Have these articles' related lists computed again when next shown
     (see `related_articles`), e.g. after a tag they shared was deleted."""
-    for chunk in batched(article_ids):
+    article_ids = sorted(set(article_ids))
+    for start in range(0, len(article_ids), BATCH):
         RelatedArticle.objects.filter(
-            article_id__in=chunk, target_id=F("article_id")
+            article_id__in=article_ids[start : start + BATCH],
+            target_id=F("article_id"),
         ).delete()  # the sentinels that mark a list as computed
-        ArticleDisplayData.objects.filter(pk__in=chunk).update(related=None)
+    copy_related(article_ids)
 
 
 def linked_from(article):
@@ -150,9 +129,7 @@ def rank_related(article, *, limit=STORED_SIZE):
     """
     # Scheduled articles are candidates too: readers only see entries that
     # are live, so a scheduled one appears in lists at its publish second.
-    published = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(
-        pk=article.pk
-    )
+    published = Article.objects.may_become_live().exclude(pk=article.pk)
     picked = list(
         published.filter(curated_backlinks__article=article)
         .order_by("curated_backlinks__position", "curated_backlinks__pk")
@@ -225,10 +202,14 @@ def _store_list(article, ranked):
 
 
 def refresh_neighbours(article, *, count=20):
-    """Refresh the lists of the articles a newly changed one should join."""
+    """Refresh the lists of the articles a newly changed one should join;
+    return their ids."""
     neighbours = [pk for pk, _, _ in rank_related(article, limit=count)]
+    refreshed = []
     for neighbour in Article.objects.filter(pk__in=neighbours):
         refresh_related(neighbour)
+        refreshed.append(neighbour.pk)
+    return refreshed
 
 
 def index_article(article):
@@ -368,7 +349,7 @@ def reindex_all(*, progress=None):
     For archives imported in bulk: counts term frequencies over the whole
     archive first, so every vector uses the same IDF.
     """
-    articles = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("pk")
+    articles = Article.objects.may_become_live().order_by("pk")
     with transaction.atomic():
         ArticleTerm.objects.all().delete()
         ArticleVector.objects.all().delete()

@@ -1,89 +1,101 @@
-"""Keep stored related lists current: recompute after the saving transaction.
+"""Keep stored related lists current, off the editor's request.
 
-Handlers only note which articles changed; the work runs when the transaction
-commits, after tags, bylines and picked links are saved, and once per article
-even when several of its parts changed (only the last callback does the work).
+Receivers of the articles' domain events (articles/events.py) and of tag and
+link changes only note which lists must be computed again; the work is a
+task (related/tasks.py), enqueued when the saving transaction commits,
+after tags, bylines and picked links are saved, and once per article even
+when several of its parts changed. Until the task has run, readers see the
+list stored before.
+
+What readers may see never waits for a task: when an article's headline,
+address, status or time changes, the copies of the lists that hold it are
+rewritten in the same transaction (`copy_related`).
 """
 
-import logging
 from functools import partial
 
 from taggit.models import Tag
 
 from django.db import transaction
+from django.dispatch import Signal
 
-from articles.models import Article
+from articles.models import LINK_FIELDS, Article
 from articles.signals import deleted_with
-from newsroom.pagecache import bump_content_version
 
-logger = logging.getLogger(__name__)
-_latest = {}  # article id -> token of the callback that should do the work
+# Sent inside the transaction when what the stored related lists of
+# `article_ids` show may have changed (None: any list): a list was stored or
+# forgotten, or an article a list holds changed its headline, address, status
+# or time, or is being deleted (`without`). The reader's side copies them
+# and moves the content version.
+related_list_stored = Signal()
+
+# What the ranking reads from an article: a change to one of these moves
+# the article's place in other lists and theirs in its own.
+RANKED_FIELDS = frozenset(
+    {"headline", "standfirst", "body_text", "section_id", "status", "publish_at"}
+)
+
+_latest = {}  # article id -> token of the callback that should enqueue
 
 
-def _schedule(article_id):
+def schedule_refresh(article_id):
+    """Have the article's list (and its neighbours') computed after commit."""
     token = object()
     _latest[article_id] = token
-    transaction.on_commit(partial(_refresh, article_id, token))
+    transaction.on_commit(partial(_enqueue, article_id, token))
 
 
-def _refresh(article_id, token):
-    from .ranking import refresh_neighbours, refresh_related
+def _enqueue(article_id, token):
+    from .tasks import refresh_related_lists
 
     if _latest.get(article_id) is not token:
-        return  # A later change of the same article will do it.
+        return  # A later change of the same article enqueues it.
     _latest.pop(article_id, None)
-    article = Article.objects.filter(
-        pk=article_id, status=Article.Status.PUBLISHED
-    ).first()
-    if article is None:
-        return
-    try:
-        refresh_related(article)
-        refresh_neighbours(article)
-    except Exception:
-        # A stale related list must not fail an editor's save.
-        logger.exception("Could not refresh related posts of %s", article_id)
-    # Pages rendered while the lists were being stored must not stay cached.
-    bump_content_version()
+    refresh_related_lists.enqueue(article_id)
 
 
-def article_saved(sender, instance, **kwargs):
-    if getattr(instance, "link_changed", True):
-        # Lists that hold it show its new headline, address or time (or
-        # leave it out), in the same transaction.
-        from .ranking import copy_related, linked_from
+def _refresh_many_on_commit(article_ids):
+    from .tasks import enqueue_related_of
 
-        copy_related(linked_from(instance))
-    if instance.status == Article.Status.PUBLISHED:
-        _schedule(instance.pk)
+    if article_ids:
+        transaction.on_commit(partial(enqueue_related_of, list(article_ids)))
 
 
-def article_deleting(sender, instance, **kwargs):
-    from .ranking import linked_from
+def article_published(sender, article, fields, **kwargs):
+    if fields & set(LINK_FIELDS):
+        _copy_lists_holding(article)
+    if fields & RANKED_FIELDS:
+        schedule_refresh(article.pk)
 
-    instance.linked_from = linked_from(instance)
+
+def article_unpublished(sender, article, **kwargs):
+    # Lists that hold it drop it now, and get a replacement from a task.
+    _refresh_many_on_commit(_copy_lists_holding(article))
 
 
-def article_deleted(sender, instance, **kwargs):
-    from .ranking import copy_related
+def article_deleted(sender, article, **kwargs):
+    _refresh_many_on_commit(_copy_lists_holding(article, leaving=True))
 
-    copy_related(getattr(instance, "linked_from", []))
+
+def _copy_lists_holding(article, *, leaving=False):
+    from .ranking import copy_related, linked_from
+
+    holders = linked_from(article)
+    copy_related(holders, without=article.pk if leaving else None)
+    return holders
 
 
 def article_tags_changed(sender, instance, origin=None, **kwargs):
     if deleted_with(origin, Tag):
         return  # tag_removed handles the tag's articles at once
     if instance.content_type.model_class() is Article:
-        _schedule(instance.object_id)
+        schedule_refresh(instance.object_id)
 
 
 def tag_removed(sender, instance, article_ids, **kwargs):
-    # Computing thousands of lists now would hold the editor's request for
-    # minutes: they are computed again when next shown.
-    from .ranking import forget_related
-
-    forget_related(article_ids)
+    # Thousands of lists may hold the tag: computed by tasks, in batches.
+    _refresh_many_on_commit(article_ids)
 
 
 def curated_link_changed(sender, instance, **kwargs):
-    _schedule(instance.article_id)
+    schedule_refresh(instance.article_id)

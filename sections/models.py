@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from newsroom.links import reverse_cached
-from newsroom.pagecache import per_content_version
 
 # Top-level URL paths that a section slug would shadow.
 RESERVED_SLUGS = frozenset(
@@ -98,21 +97,3 @@ class Section(models.Model):
                 c for pk in frontier for c in children.get(pk, ()) if c not in ids
             ]
         return ids
-
-
-def sections_by_id(request=None):
-    """Return {id: Section} of every section, each with its parent attached.
-
-    Read once per content version in each process (see
-    newsroom.pagecache.per_content_version), so the objects are shared
-    between requests: read them, never change them.
-    """
-    return per_content_version("sections-by-id", _sections_by_id, request=request)
-
-
-def _sections_by_id():
-    sections = {section.pk: section for section in Section.objects.all()}
-    for section in sections.values():
-        if section.parent_id:
-            section.parent = sections[section.parent_id]
-    return sections

@@ -17,7 +17,7 @@ from articles.html import clean_html, html_to_text
 from articles.models import Article, ArticleAuthor, FormerURL
 from articles.search import search_articles
 from demo.generator import ArticleGenerator, generate
-from newsroom.pagecache import content_version
+from reading.pagecache import content_version
 from related.counting import RANKING_KEY, popular_ids
 from related.models import DailyViewCount
 from related.ranking import compute_popular_ids

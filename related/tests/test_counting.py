@@ -9,7 +9,7 @@ from articles.testing import make_article
 from newsroom.redis_testing import needs_redis
 from related import counting
 from related.models import DailyViewCount
-from related.templatetags.related_tags import popular_context
+from related.ranking import stored_popular_articles
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36"
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -41,23 +41,23 @@ class FlushTests(TestCase):
         self.assertEqual(counting.flush(), 0)
         self.assertFalse(DailyViewCount.objects.exists())
 
-    def test_widget_reads_the_ranking_stored_by_the_last_flush(self):
+    def test_popular_articles_are_the_ranking_stored_by_the_last_flush(self):
         quiet = make_article("Quiet", age=timedelta(days=1))
         busy = make_article("Busy", age=timedelta(days=1))
         DailyViewCount.objects.create(article=quiet, day=timezone.localdate(), views=9)
         counting.flush()
-        self.assertEqual(popular_context()["articles"], [quiet])
+        self.assertEqual(stored_popular_articles(), [quiet])
         for _ in range(20):
             counting.buffer().add(timezone.localdate(), busy.pk)
-        # Until the next flush, the widget keeps the stored ranking...
-        self.assertEqual(popular_context()["articles"], [quiet])
+        # Until the next flush, the stored ranking stays...
+        self.assertEqual(stored_popular_articles(), [quiet])
         counting.flush()
-        self.assertEqual(popular_context()["articles"], [busy, quiet])
+        self.assertEqual(stored_popular_articles(), [busy, quiet])
         # ...but an article taken off the site leaves it at once.
         busy.unpublish()
-        self.assertEqual(popular_context()["articles"], [quiet])
+        self.assertEqual(stored_popular_articles(), [quiet])
 
-    def test_widget_costs_one_query_with_a_stored_ranking(self):
+    def test_stored_popular_articles_cost_one_query(self):
         for n in range(8):
             article = make_article(f"Story {n}")
             DailyViewCount.objects.create(
@@ -65,7 +65,7 @@ class FlushTests(TestCase):
             )
         counting.flush()
         with self.assertNumQueries(1):
-            self.assertEqual(len(popular_context()["articles"]), 5)
+            self.assertEqual(len(stored_popular_articles()), 5)
 
 
 @needs_redis(REDIS_URL)
@@ -97,39 +97,3 @@ class RedisBufferTests(TestCase):
         self.assertEqual(counting.flush(), 3)
         self.assertEqual(DailyViewCount.objects.get(article=article).views, 3)
         self.assertEqual(counting.buffer().drain(), {})
-
-
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "newsroom.cache.SharedClientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
-)
-class RedisDownTests(TestCase):
-    def test_beacon_and_pages_survive_a_redis_outage(self):
-        article = make_article("Still readable")
-        with self.assertLogs("related.views", "ERROR"):
-            response = self.client.post(
-                "/beacon/view/", {"article": article.pk}, HTTP_USER_AGENT=BROWSER
-            )
-        self.assertEqual(response.status_code, 204)
-        with self.assertLogs("related.counting", "ERROR"):
-            page = self.client.get(article.get_absolute_url())
-        self.assertEqual(page.status_code, 200)
-
-    @override_settings(NEWSROOM_FRAGMENT_CACHE=True, NEWSROOM_PAGE_CACHE=True)
-    def test_pages_render_from_the_database_when_redis_is_down(self):
-        article = make_article("Readable without Redis")
-        with (
-            self.assertLogs("newsroom.pagecache", "ERROR") as logs,
-            self.assertLogs("related.counting", "ERROR"),
-        ):
-            page = self.client.get(article.get_absolute_url())
-        self.assertEqual(page.status_code, 200)
-        self.assertContains(page, "Readable without Redis")
-        self.assertContains(page, "Popular posts")
-        messages = "\n".join(logs.output)
-        self.assertIn("building navigation without it", messages)
-        self.assertIn("building popular-widget without it", messages)

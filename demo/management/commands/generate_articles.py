@@ -63,8 +63,9 @@ class Command(BaseCommand):
             f"{result.rows_per_second:,.0f} rows/s."
         )
         self.stdout.write(
-            "Related posts of the new articles are computed on their first view, "
-            "or all at once with `manage.py refresh_related`."
+            "Related posts of the new articles: `manage.py refresh_related` "
+            "computes them all at once (`--queue` leaves it to a task worker); "
+            "until then, an article's first view enqueues the whole archive's."
         )
 
 

@@ -3,7 +3,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from articles.models import Article
+
 from ...ranking import reindex_all
+from ...signals import related_list_stored
 
 
 class Command(BaseCommand):
@@ -12,7 +15,20 @@ class Command(BaseCommand):
         "article, e.g. after importing an archive in bulk."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Leave the work to a task worker instead of doing it now.",
+        )
+
+    def handle(self, *args, queue=False, **options):
+        if queue:
+            from ...tasks import reindex_related
+
+            reindex_related.enqueue()
+            self.stdout.write("Queued: a worker recomputes every related list.")
+            return
         started = time.monotonic()
 
         def progress(done, total):
@@ -22,6 +38,8 @@ class Command(BaseCommand):
                 sys.stderr.flush()
 
         total = reindex_all(progress=progress)
+        # Pages cached with the old lists render afresh.
+        related_list_stored.send(sender=Article, article_ids=None)
         sys.stderr.write("\n")
         self.stdout.write(
             f"Related lists of {total} articles computed in "

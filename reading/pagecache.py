@@ -4,8 +4,11 @@ Every cached page is stored under the current *content version*. Any change
 that can alter a public page (publishing, unpublishing, editing a live article,
 changing a section, tag, author, correction or related link) sets a new content
 version, so the next request for every page renders afresh: nothing has to
-know which pages showed what. No entry lives past the next scheduled
-publication, so a scheduled article appears on cached pages at its second.
+know which pages showed what (the receivers that set it are in
+reading/receivers.py and reading/display.py, connected in reading.apps). No
+entry lives past the next scheduled publication, so a scheduled article
+appears on cached pages at its second; a page rendered after that second is
+stored again at once (`next_publication`).
 
 Readers who are signed in (editors), previews and anything but GET and HEAD
 bypass the cache. Cached and fresh responses carry an ETag (conditional GETs
@@ -19,6 +22,7 @@ sessions, CSRF, authentication, templates and the database altogether.
 import hashlib
 import logging
 import time
+from datetime import UTC, datetime
 from functools import lru_cache, wraps
 
 from django.conf import settings
@@ -27,7 +31,6 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
-from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -71,26 +74,31 @@ def _new_content_version():
         logger.exception("Could not invalidate the page cache")
 
 
-def seconds_until_next_publication(version):
-    """Return seconds until the next scheduled article goes live, or None."""
+def next_publication(version, *, after):
+    """Return when the first scheduled article due after `after` goes live,
+    in seconds since the epoch, or None if none is scheduled.
+
+    Kept in the cache under the content version (publishing or scheduling an
+    article sets a new one) together with the time it was looked up from, and
+    looked up again once that publication is past: a page rendered after it
+    is stored again at once, under the publication that comes next.
+    """
     from articles.models import Article
 
-    key = f"pagecache:next-publication:{version}"
-    next_at = cache.get(key)
-    if next_at is None:
-        upcoming = (
-            Article.objects.filter(
-                status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()
-            )
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
-        next_at = upcoming.timestamp() if upcoming else 0
-        cache.set(key, next_at, timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
-    if not next_at:
-        return None
-    return next_at - time.time()
+    key = f"pagecache:next-publication-after:{version}"
+    found = cache.get(key)
+    if found is not None:
+        looked_up_after, next_at = found
+        if looked_up_after <= after and (not next_at or after < next_at):
+            return next_at or None
+    upcoming = Article.objects.next_publication(
+        after=datetime.fromtimestamp(after, tz=UTC)
+    )
+    next_at = upcoming.timestamp() if upcoming else 0
+    if found is None or found[0] <= after:
+        # Not when another process looked later: its answer stays right.
+        cache.set(key, (after, next_at), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return next_at or None
 
 
 # This process's copies of data that only content changes: for each content
@@ -276,9 +284,11 @@ class PageCacheMiddleware:
         if stored is not None:
             return _from_stored(request, stored)
         _remember(request, version, found)
+        # What is live is read while the page renders, from this time on.
+        rendered_from = time.time()
         response = self.get_response(request)
         if getattr(response, "page_cache_storable", False) and not response.cookies:
-            _store(key, version, response)
+            _store(key, version, response, rendered_from=rendered_from)
         return response
 
 
@@ -291,12 +301,14 @@ def _serves_cached_view(urlconf, path):
     return getattr(match.func, "page_cached", False)
 
 
-def _store(key, version, response):
+def _store(key, version, response, *, rendered_from):
+    """Store a page rendered from `rendered_from` (seconds since the epoch)
+    until the first publication after that time, at most."""
     timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
     try:
-        until_next = seconds_until_next_publication(version)
-        if until_next is not None:
-            timeout = min(timeout, max(int(until_next), 0))
+        next_at = next_publication(version, after=rendered_from)
+        if next_at is not None:
+            timeout = min(timeout, max(int(next_at - time.time()), 0))
         if timeout > 0:
             headers = [
                 (name, value)

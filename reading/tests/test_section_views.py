@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article, make_author, make_section
-from newsroom import pagecache
+from reading import pagecache
 from related.models import DailyViewCount
 from sections.models import Section
 
@@ -197,7 +197,7 @@ class NavigationFragmentTests(TestCase):
     @override_settings(NEWSROOM_PAGE_CACHE=False)
     def test_an_uncached_page_reads_the_content_version_once(self):
         with mock.patch(
-            "newsroom.pagecache._get_with_version",
+            "reading.pagecache._get_with_version",
             wraps=pagecache._get_with_version,
         ) as read:
             self.assertEqual(
@@ -208,7 +208,7 @@ class NavigationFragmentTests(TestCase):
     @override_settings(NEWSROOM_PAGE_CACHE=True)
     def test_a_page_cache_miss_passes_on_the_version_it_read(self):
         with mock.patch(
-            "newsroom.pagecache.content_version", wraps=pagecache.content_version
+            "reading.pagecache.content_version", wraps=pagecache.content_version
         ) as read:
             self.client.get("/")  # The page cache's first lookup may need it.
             read.reset_mock()

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.testing import make_article, make_author, make_section
-from newsroom import pagecache
-from newsroom.pagecache import (
+from newsroom.redis_testing import needs_redis
+from reading import pagecache
+from reading.pagecache import (
     VERSION_KEY,
     bump_content_version,
     content_version,
     per_content_version,
 )
-from newsroom.redis_testing import needs_redis
 from related import counting
 from related.models import CuratedLink, DailyViewCount
 
@@ -103,7 +103,7 @@ class PageCacheTests(TestCase):
                 self.assertNotIn("X-Page-Cache", self.client.get(path))
 
     def test_a_host_not_allowed_is_a_400_and_no_cache_error(self):
-        with self.assertNoLogs("newsroom.pagecache"):
+        with self.assertNoLogs("reading.pagecache"):
             response = self.client.get("/", HTTP_HOST="evil.example")
         self.assertEqual(response.status_code, 400)
 
@@ -229,6 +229,37 @@ class PageCacheTests(TestCase):
                 with self.subTest(path=path):
                     self.assertContains(self.client.get(path), "Embargoed story")
 
+    def test_pages_are_cached_until_a_publication_and_again_at_once_after_it(self):
+        publish_at = timezone.now() + timedelta(seconds=100)
+        make_article("Embargoed story", section=self.world, publish_at=publish_at)
+        start = time.time()
+
+        def at(seconds):
+            return (
+                mock.patch(
+                    "django.utils.timezone.now",
+                    return_value=publish_at + timedelta(seconds=seconds),
+                ),
+                mock.patch("time.time", return_value=start + 100 + seconds),
+            )
+
+        self.warm(["/world/"])
+        before, before_time = at(-1)
+        with before, before_time:
+            hit = self.client.get("/world/")
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertNotContains(hit, "Embargoed story")
+        # Its second has come: the page stored before it has expired, and the
+        # page rendered now is stored at once (not after the page cache's
+        # timeout).
+        after, after_time = at(1)
+        with after, after_time:
+            fresh = self.client.get("/world/")
+            again = self.client.get("/world/")
+        self.assertNotIn("X-Page-Cache", fresh)
+        self.assertContains(fresh, "Embargoed story")
+        self.assertEqual(again["X-Page-Cache"], "hit")
+
     def test_signed_in_editors_and_posts_bypass_the_cache(self):
         self.warm(["/"])
         editor = get_user_model().objects.create_superuser("ed", password="pw-12345678")
@@ -257,7 +288,7 @@ class PageCacheTests(TestCase):
         }
     )
     def test_pages_render_when_the_cache_server_is_down(self):
-        with self.assertLogs("newsroom.pagecache", level="ERROR"):
+        with self.assertLogs("reading.pagecache", level="ERROR"):
             response = self.client.get(self.story.get_absolute_url())
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Talks begin in Beijing")
@@ -334,6 +365,39 @@ class PerContentVersionTests(TestCase):
             self.copy("menu")
             self.copy("popular", 2)
         self.assertEqual(self.builds, ["popular"] * 3 + ["menu", "popular"])
+
+
+@override_settings(CACHES=LOCAL_CACHE)
+class NextPublicationTests(TestCase):
+    """How long a page may be stored: until the first publication after the
+    time it was rendered from."""
+
+    def setUp(self):
+        cache.clear()
+        self.first = timezone.now() + timedelta(seconds=60)
+        self.second = self.first + timedelta(seconds=60)
+        for publish_at in (self.first, self.second):
+            make_article(publish_at=publish_at)
+        self.version = content_version()
+
+    def next_after(self, moment):
+        return pagecache.next_publication(self.version, after=moment.timestamp())
+
+    def test_the_next_publication_is_looked_up_again_once_it_has_passed(self):
+        before = self.first - timedelta(seconds=1)
+        self.assertEqual(self.next_after(before), self.first.timestamp())
+        with self.assertNumQueries(0):
+            self.assertEqual(self.next_after(before), self.first.timestamp())
+        after = self.first + timedelta(seconds=1)
+        self.assertEqual(self.next_after(after), self.second.timestamp())
+        self.assertIsNone(self.next_after(self.second + timedelta(seconds=1)))
+
+    def test_a_page_rendered_before_a_publication_never_outlives_it(self):
+        # Another process renders after the first publication...
+        self.next_after(self.first + timedelta(seconds=1))
+        # ...and a slow page rendered before it is still bounded by it.
+        rendered_from = self.first - timedelta(seconds=1)
+        self.assertEqual(self.next_after(rendered_from), self.first.timestamp())
 
 
 @override_settings(NEWSROOM_FRAGMENT_CACHE=True, CACHES=LOCAL_CACHE)

@@ -8,9 +8,9 @@ from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
 from articles.models import Article, ArticleDisplayData, Correction
-from articles.page_query import live_article_for_page
 from articles.testing import make_article, make_author, make_section
 from images.testing import TemporaryMediaMixin, make_image
+from reading.page_query import live_article_for_page
 
 
 def state(instance):
@@ -166,7 +166,7 @@ class ConnectionCheckTests(TransactionTestCase):
                 cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
         finally:
             other.close()
-        with self.assertLogs("articles.page_query", "INFO"):
+        with self.assertLogs("reading.page_query", "INFO"):
             self.assertEqual(self.find().pk, self.article.pk)
         self.assertNotEqual(connection.connection.info.backend_pid, backend)
 

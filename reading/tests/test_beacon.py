@@ -163,7 +163,7 @@ class ViewBeaconTests(TestCase):
                 "related.counting.record_read",
                 side_effect=ConnectionError("cache down"),
             ),
-            self.assertLogs("related.views", "ERROR") as logs,
+            self.assertLogs("reading.views", "ERROR") as logs,
         ):
             response = self.beacon(self.article.pk)
         self.assertEqual(response.status_code, 204)

@@ -8,7 +8,7 @@ query's shape never changes, only the slug and the time, so
 `live_article_for_page()` builds the SQL and the column converters once, from
 the models' own metadata, and makes the same instances the ORM would: the
 article with its lead image and display data attached, its search columns
-deferred. Tests compare the two field by field (articles/tests/test_page_query.py).
+deferred. Tests compare the two field by field (reading/tests/test_page_query.py).
 
 On PostgreSQL the query is sent with its parameters apart (server-side
 binding), so that psycopg prepares it on each connection after a few runs
@@ -26,6 +26,7 @@ on a new one (`_fetch_row`).
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import InterfaceError, OperationalError, connections, router
@@ -42,9 +43,9 @@ try:
 except ImportError:  # psycopg is not installed: SQLite only
     ServerBindingCursor = None
 
+from articles import models as articles_models
+from articles.models import SEARCH_COLUMNS, Article, ArticleDisplayData
 from images.models import Image
-
-from .models import SEARCH_COLUMNS, Article, ArticleDisplayData
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,36 @@ class Statement:
     article: Part
     image: Part
     display: Part
+    rule_params: tuple  # the visibility rule's parameters, `now` as a marker
+    now_at: tuple  # where `now` goes in them
+
+    def params(self, slug, now):
+        params = [slug, *self.rule_params]
+        for index in self.now_at:
+            params[1 + index] = now
+        return params
+
+
+# Stands for "now" while the rule's SQL is built: a time no article has.
+NOW_MARKER = datetime(9999, 12, 30, 23, 59, 59, 424242, tzinfo=UTC)
+
+
+def _visibility_condition(connection, alias):
+    """Return the SQL of `Article.objects.live()`'s condition on the table
+    named `alias`, its parameters, and the positions of the current time
+    among them: built from `live_q()` by the ORM, never restated here."""
+    query = Article.objects.filter(articles_models.live_q(now=NOW_MARKER)).query
+    where = query.where.relabeled_clone({Article._meta.db_table: alias})
+    sql, params = query.get_compiler(connection=connection).compile(where)
+    marker = _time_param(NOW_MARKER, connection)
+    now_at = tuple(n for n, param in enumerate(params) if param == marker)
+    if not now_at:
+        raise ValueError("The visibility rule does not depend on the time.")
+    return sql, tuple(params), now_at
+
+
+def _time_param(moment, connection):
+    return Article._meta.get_field("publish_at").get_db_prep_value(moment, connection)
 
 
 @lru_cache(maxsize=32)
@@ -107,6 +138,9 @@ def _statement(connection):
     def column(model, name):
         return quote(model._meta.get_field(name).column)
 
+    # Live: the condition of `live_q()`, compiled by the ORM for alias "a".
+    visible, rule_params, now_at = _visibility_condition(connection, "a")
+
     # Only quoted names from the models go into the text; values are parameters.
     sql = (
         f"SELECT {', '.join(columns)}"  # noqa: S608
@@ -115,12 +149,9 @@ def _statement(connection):
         f" ON a.{column(Article, 'lead_image')} = i.{column(Image, 'id')}"
         f" LEFT OUTER JOIN {quote(ArticleDisplayData._meta.db_table)} d"
         f" ON a.{column(Article, 'id')} = d.{column(ArticleDisplayData, 'article')}"
-        # Live: published and due, as `live_q()` has it.
-        f" WHERE a.{column(Article, 'slug')} = %s"
-        f" AND a.{column(Article, 'status')} = %s"
-        f" AND a.{column(Article, 'publish_at')} <= %s"
+        f" WHERE a.{column(Article, 'slug')} = %s AND {visible}"
     )
-    return Statement(sql, *parts)
+    return Statement(sql, *parts, rule_params, now_at)
 
 
 def _fields(model, *, leave_out=()):
@@ -135,12 +166,7 @@ def live_article_for_page(slug):
     """
     connection = connections[router.db_for_read(Article)]
     statement = _statement(connection)
-    publish_at = Article._meta.get_field("publish_at")
-    params = [
-        slug,
-        Article.Status.PUBLISHED.value,
-        publish_at.get_db_prep_value(timezone.now(), connection),
-    ]
+    params = statement.params(slug, _time_param(timezone.now(), connection))
     row = _fetch_row(connection, statement.sql, params)
     if row is None:
         return None

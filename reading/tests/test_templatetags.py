@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article, make_section
+from reading.templatetags import reading_tags
 from related import counting
 from related.models import CuratedLink, DailyViewCount
 from related.ranking import refresh_related
-from related.templatetags import related_tags
 
 # The widget of an article loaded for its page reads the copy of the stored
 # list kept with the article's display data: no query but the map of section
@@ -35,20 +35,20 @@ class RelatedArticlesTagTests(TestCase):
 
     def test_returns_the_ranked_articles(self):
         self.assertEqual(
-            related_tags.related_articles({}, self.article),
+            reading_tags.related_articles({}, self.article),
             {"articles": [self.newer, self.older]},
         )
 
     def test_passes_the_limit_on(self):
         self.assertEqual(
-            related_tags.related_articles({}, self.article, limit=1),
+            reading_tags.related_articles({}, self.article, limit=1),
             {"articles": [self.newer]},
         )
 
     def test_article_without_related_articles_gets_an_empty_list(self):
         lonely = make_article("Lonely", tags=["nothing-else"])
 
-        self.assertEqual(related_tags.related_articles({}, lonely), {"articles": []})
+        self.assertEqual(reading_tags.related_articles({}, lonely), {"articles": []})
 
 
 class PopularArticlesTagTests(TestCase):
@@ -66,16 +66,16 @@ class PopularArticlesTagTests(TestCase):
 
     def test_returns_the_most_read_live_articles_as_a_list(self):
         self.assertEqual(
-            related_tags.popular_context(), {"articles": [self.most, self.less]}
+            reading_tags.popular_context(), {"articles": [self.most, self.less]}
         )
 
     def test_passes_the_limit_on(self):
-        self.assertEqual(related_tags.popular_context(1), {"articles": [self.most]})
+        self.assertEqual(reading_tags.popular_context(1), {"articles": [self.most]})
 
 
 class WidgetRenderingTests(TestCase):
     template = Template(
-        "{% load related_tags %}{% related_articles article %}{% popular_articles 5 %}"
+        "{% load reading_tags %}{% related_articles article %}{% popular_articles 5 %}"
     )
 
     @classmethod
@@ -135,7 +135,7 @@ class WidgetRenderingTests(TestCase):
 
 
 class RelatedWidgetQueryCountTests(TestCase):
-    template = Template("{% load related_tags %}{% related_articles article %}")
+    template = Template("{% load reading_tags %}{% related_articles article %}")
 
     def setUp(self):
         cache.clear()  # The stored Popular posts ranking lives in the cache.
@@ -188,7 +188,7 @@ class RelatedWidgetQueryCountTests(TestCase):
 class PopularWidgetFragmentTests(TestCase):
     """The rendered widget is kept per ranking and content version."""
 
-    template = Template("{% load related_tags %}{% popular_articles 5 %}")
+    template = Template("{% load reading_tags %}{% popular_articles 5 %}")
 
     def setUp(self):
         cache.clear()

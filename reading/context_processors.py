@@ -1,8 +1,8 @@
 from dataclasses import dataclass
 
-from newsroom.pagecache import per_content_version
+from sections.models import Section
 
-from .models import Section
+from .pagecache import per_content_version
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,6 @@ def navigation_links():
 def navigation(request):
     """Put the section menu's links in every template context.
 
-    `{% site_navigation %}` (sections_tags) renders them."""
+    `{% site_navigation %}` (reading_tags) renders them."""
     links = per_content_version("navigation", navigation_links, request=request)
     return {"navigation_sections": links}

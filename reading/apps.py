@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class ReadingConfig(AppConfig):
+    name = "reading"
+    verbose_name = "Reading"
+
+    def ready(self):
+        from related.counting import RANKING_KEY
+
+        from . import display, pagecache, receivers
+
+        # Everything that keeps the read model fresh: the display data's copy
+        # (bylines, tags, corrections, related links) and the content version.
+        for signal, receiver, sender in [*display.RECEIVERS, *receivers.RECEIVERS]:
+            signal.connect(receiver, sender=sender)
+        # Every article page shows the Popular posts ranking.
+        pagecache.read_with_content_version(RANKING_KEY)

@@ -1,0 +1,101 @@
+"""The reader's widgets and menu: `{% load reading_tags %}`.
+
+Rankings are computed in related/ranking.py and related/counting.py; these
+tags only render them. Data shown on every page is rendered once per content
+version in each process (`reading.pagecache.per_content_version`).
+"""
+
+import logging
+
+from django import template
+from django.template.loader import render_to_string
+
+from related import counting, ranking
+
+from ..display import display_of, shown_related
+from ..pagecache import per_content_version, read_for_request
+
+logger = logging.getLogger(__name__)
+
+register = template.Library()
+
+
+@register.filter
+def byline(article):
+    """Return the article's authors as pages show them, from its display data.
+
+    Usage: {% with authors=article|byline %}
+    """
+    return display_of(article).authors
+
+
+@register.inclusion_tag("related/includes/related_articles.html", takes_context=True)
+def related_articles(context, article, limit=5):
+    """Render articles related to `article`. Usage: {% related_articles article %}"""
+    request = context.get("request")
+    return {"articles": shown_related(article, limit=limit, request=request)}
+
+
+@register.simple_tag(takes_context=True)
+def popular_articles(context, limit=5):
+    """Render the week's most-read live articles. Usage: {% popular_articles 5 %}
+
+    The same on every page until the ranking or the content changes, so it is
+    rendered once per ranking and content version in each process.
+    """
+    request = context.get("request")
+    ids = popular_ids(request)
+    return per_content_version(
+        "popular-widget",
+        lambda: render_to_string(
+            "related/includes/popular_articles.html", popular_context(limit, ids=ids)
+        ),
+        tuple(ids),
+        limit,
+        request=request,
+    )
+
+
+def popular_ids(request=None):
+    """Return the stored Popular posts ranking (`related.counting`).
+
+    With `request`, the one read in the same round trip as the request's
+    content version (reading.apps has the ranking read with it).
+    """
+    ids = None
+    if request is not None:
+        try:
+            ids = read_for_request(request, counting.RANKING_KEY)
+        except Exception:
+            logger.exception("Cache unavailable; computing Popular posts directly")
+    return counting.popular_ids() if ids is None else ids
+
+
+def popular_context(limit=5, *, ids=None):
+    """Return the Popular posts widget's template context."""
+    return {"articles": ranking.stored_popular_articles(limit=limit, ids=ids)}
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context, place, current_section_slug=""):
+    """Render the section menu of the header or the footer.
+
+    Usage: {% site_navigation "header" current_section_slug %}, with the links
+    of `reading.context_processors.navigation`. The same on every page of a
+    section until an editor changes the sections, so each variant is rendered
+    once per content version in each process.
+    """
+    return per_content_version(
+        "navigation-html",
+        lambda: render_to_string(
+            "includes/site_navigation.html",
+            {
+                "place": place,
+                "sections": context["navigation_sections"],
+                "current_section_slug": current_section_slug,
+            },
+        ),
+        place,
+        current_section_slug,
+        request=context.get("request"),
+    )

@@ -1,0 +1,304 @@
+"""The public pages: articles, fronts, tags, authors, search, archives, and
+the view beacon.
+
+Pages readers see are cached by `reading.pagecache.cache_for_readers`
+(wired in reading/urls.py). Every one starts from `Article.objects.live()`.
+"""
+
+import hashlib
+import logging
+import re
+
+from taggit.models import Tag
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
+
+from articles.forms import SearchForm
+from articles.models import Article, Author, FormerURL, PreviewLink
+from articles.pagination import UncountedPaginator, paginate
+from articles.previews import render_preview
+from articles.search import query_terms, search_articles
+from related import counting
+from sections.models import Section
+
+from .display import attach_section, display_of
+from .page_query import live_article_for_page
+
+logger = logging.getLogger(__name__)
+
+LATEST_COUNT = 8
+PER_SECTION_COUNT = 4
+
+
+def article_detail(request, section, year, month, day, slug):
+    article = live_article_for_page(slug)
+    if article is None:
+        return redirect_former_url(request)
+    attach_section(article, request)
+    canonical_url = article.get_absolute_url()
+    if request.path != canonical_url:
+        return redirect(canonical_url, permanent=True)
+    display = display_of(article)
+    return TemplateResponse(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "authors": display.authors,
+            "tags": display.tags,
+            "corrections": display.corrections,
+            "canonical_absolute_url": request.build_absolute_uri(canonical_url),
+            "current_section_slug": article.section.navigation_slug(),
+        },
+    )
+
+
+def redirect_former_url(request):
+    """Redirect an address a live article used to have to its current one."""
+    former = (
+        FormerURL.objects.filter(path=request.path, article__in=Article.objects.live())
+        .select_related("article__section")
+        .first()
+    )
+    if former is None:
+        raise Http404("No live article here.")
+    return redirect(former.article.get_absolute_url(), permanent=True)
+
+
+def article_short_url(request, pk):
+    article = get_object_or_404(Article.objects.live().select_related("section"), pk=pk)
+    return redirect(article.get_absolute_url(), permanent=True)
+
+
+@never_cache
+def shared_preview(request, token):
+    """Show an unpublished article to someone holding a valid preview link."""
+    try:
+        data = signing.loads(token, salt="articles.preview-link")
+        link_id = int(data["link"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise Http404("No such preview.") from error
+    link = PreviewLink.objects.select_related("article__section").filter(pk=link_id)
+    link = link.first()
+    if link is None or not link.is_usable():
+        raise Http404("No such preview.")
+    return render_preview(request, link.article)
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.live().tagged(tag).for_teasers().newest_first()
+    page = paginate(request, articles)
+    if not page.object_list:
+        # A tag used only on unpublished articles does not exist for readers.
+        raise Http404("No live articles with this tag.")
+    return TemplateResponse(
+        request, "articles/tag_detail.html", {"tag": tag, "page_obj": page}
+    )
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.live().by_author(author).for_teasers().newest_first()
+    return TemplateResponse(
+        request,
+        "articles/author_detail.html",
+        {"author": author, "page_obj": paginate(request, articles)},
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    page = None
+    terms = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        data = form.cleaned_data
+        articles = Article.objects.live()
+        if data["section"]:
+            articles = articles.in_section(data["section"])
+        if data["date_from"]:
+            articles = articles.filter(publish_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            articles = articles.filter(publish_at__date__lte=data["date_to"])
+        results = search_articles(articles, data["q"]).select_related("section")
+        page = paginate(request, results, counted=True)
+        terms = query_terms(data["q"])
+    response = TemplateResponse(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "terms": terms,
+            "query_string": _without_page(request),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, follow"
+    return response
+
+
+def _without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+class ArchiveMixin:
+    date_field = "publish_at"
+    month_format = "%m"
+    paginate_by = 20
+    paginator_class = UncountedPaginator
+    allow_empty = False
+    template_name = "articles/article_archive.html"
+
+    def get_queryset(self):
+        return Article.objects.live().for_teasers()
+
+
+class YearArchive(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class MonthArchive(ArchiveMixin, MonthArchiveView):
+    pass
+
+
+class DayArchive(ArchiveMixin, DayArchiveView):
+    pass
+
+
+def front_page(request):
+    live = Article.objects.live().for_teasers().newest_first()
+    lead = live.filter(featured=True).first() or live.first()
+    latest = list(live.exclude(pk=getattr(lead, "pk", None))[:LATEST_COUNT])
+    return TemplateResponse(
+        request,
+        "sections/front_page.html",
+        {"lead": lead, "latest": latest, "section_blocks": section_blocks(lead)},
+    )
+
+
+def section_blocks(lead):
+    """Return (section, newest articles) for each navigation section, in menu order."""
+    sections = list(Section.objects.all())
+    top_level = {
+        s.pk: s for s in sections if s.parent_id is None and s.show_in_navigation
+    }
+    parents = {s.pk: s.parent_id for s in sections}
+
+    def top_of(section_id):
+        while parents.get(section_id):
+            section_id = parents[section_id]
+        return section_id
+
+    blocks = {pk: [] for pk in top_level}
+    articles = (
+        Article.objects.live()
+        .exclude(pk=getattr(lead, "pk", None))
+        .latest_per_section(PER_SECTION_COUNT)
+        .for_teasers()
+        .newest_first()
+    )
+    for article in articles:
+        block = blocks.get(top_of(article.section_id))
+        if block is not None and len(block) < PER_SECTION_COUNT:
+            block.append(article)
+    ordered = sorted(top_level.values(), key=lambda s: (s.nav_order, s.name))
+    return [(section, blocks[section.pk]) for section in ordered if blocks[section.pk]]
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
+    articles = Article.objects.live().in_section(section).for_teasers().newest_first()
+    return TemplateResponse(
+        request,
+        "sections/section_detail.html",
+        {
+            "section": section,
+            "current_section_slug": section.navigation_slug(),
+            "subsections": section.children.all(),
+            "page_obj": paginate(request, articles),
+        },
+    )
+
+
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|facebookexternalhit|embedly|preview|scan|monitor|"
+    r"curl|wget|python-requests|httpx|go-http-client|java/|libwww|headless|"
+    r"lighthouse|pingdom|uptime",
+    re.IGNORECASE,
+)
+
+
+def is_bot(request):
+    """Return True if the request looks automated rather than a reader's."""
+    meta = request.META
+    user_agent = meta.get("HTTP_USER_AGENT", "")
+    prefetch = meta.get("HTTP_SEC_PURPOSE", "") or meta.get("HTTP_PURPOSE", "")
+    return (
+        not user_agent
+        or bool(BOT_USER_AGENT.search(user_agent))
+        or "prefetch" in prefetch
+    )
+
+
+def reader_fingerprint(request, article_id, *, day):
+    """Return a salted hash naming one reader and article for `day`.
+
+    No cookie is set and no IP address is stored: the hash changes daily and
+    cannot be reversed without the secret key.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    header = settings.NEWSROOM_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        address = request.META[header].split(",")[0].strip()
+    material = "|".join(
+        [
+            settings.SECRET_KEY,
+            day.isoformat(),
+            address,
+            request.META.get("HTTP_USER_AGENT", ""),
+            str(article_id),
+        ]
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+# The beacon changes no reader's data and must work from cached pages, which
+# carry no per-reader CSRF token; it only ever adds one to a counter. It is
+# the busiest URL of a site, so the WSGI entry point hands it here directly
+# (reading/wsgi.py).
+@csrf_exempt
+@require_POST
+@never_cache
+def view_beacon(request):
+    """Count one read of a live article, sent by static/js/view-beacon.js."""
+    try:
+        article_id = int(request.POST.get("article", ""))
+    except ValueError:
+        return HttpResponseBadRequest("article must be an article id")
+    if article_id <= 0 or is_bot(request):
+        return HttpResponse(status=204)
+    day = timezone.localdate()
+    try:
+        outcome = counting.record_read(
+            reader=reader_fingerprint(request, article_id, day=day),
+            client=reader_fingerprint(request, "rate", day=day),
+            day=day,
+            article_id=article_id,
+        )
+    except Exception:
+        # Counting must never break a reader's page: with the cache down, the
+        # read is dropped (logged) rather than risk counting repeats.
+        logger.exception("Could not record a read of article %s", article_id)
+        return HttpResponse(status=204)
+    return HttpResponse(status=429 if outcome == counting.LIMITED else 204)
