@@ -162,11 +162,22 @@ elif not DEBUG and not NEWSROOM_SINGLE_PROCESS:
         "NEWSROOM_SINGLE_PROCESS=true instead only if one process serves the "
         "site (e.g. gunicorn --workers 1)."
     )
-else:
+elif NEWSROOM_SINGLE_PROCESS:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "newsroom",
+        }
+    }
+else:
+    # Development (`make run`): the server and the task worker are two
+    # processes on one machine; a cache in files is one they both see.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "NEWSROOM_CACHE_DIR", str(BASE_DIR / ".cache" / "django")
+            ),
         }
     }
 

@@ -45,6 +45,11 @@ def per_process_caches(caches):
     Django makes anew after a test that overrides CACHES has it too.
     """
     default = caches["default"]
+    if default["BACKEND"].endswith("FileBasedCache"):
+        # Development's cache in files would be shared by the workers: each
+        # test process keeps one in memory instead.
+        local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {**caches, "default": local}
     if default["BACKEND"] != "newsroom.cache.SharedClientRedisCache":
         return caches
     default = {

@@ -64,7 +64,7 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         self.assertEqual(cache_backend, "django.core.cache.backends.locmem.LocMemCache")
         self.assertTrue(task_backend.endswith(".ImmediateBackend"), task_backend)
 
-    def test_local_defaults_are_sqlite_and_local_memory_cache(self):
+    def test_local_defaults_are_sqlite_and_a_cache_the_worker_shares(self):
         result = run_django(
             "from django.conf import settings as s; "
             "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'])",
@@ -75,7 +75,8 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
             result.stdout.split(),
             [
                 "django.db.backends.sqlite3",
-                "django.core.cache.backends.locmem.LocMemCache",
+                # `make run`'s server and task worker both see it.
+                "django.core.cache.backends.filebased.FileBasedCache",
             ],
         )
 
