@@ -7,7 +7,9 @@ site under gunicorn with production settings (2 sync workers, Redis cache), and
 view returning a page of the article page's size through the same settings and
 workers: every figure is printed as a share of its requests per second. Also the
 in-process render time and SQL queries of an uncached article page, and search
-latency, at each size. See docs/performance.md.
+latency, at each size; and the editor's side (bench/editor.py): what creating
+a draft, a headline save, a publish and a bulk action cost in the admin. See
+docs/performance.md.
 
     .venv/bin/python bench/run.py --sizes "1000 100000"
     .venv/bin/python bench/run.py --sizes 1000 --quick
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))  # for bench.editor
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
@@ -671,6 +674,11 @@ def bench_size(size, options):
         limit = (figures["bare"]["rps"] + figures["bare_end"]["rps"]) / 2
         result["limits"][mode] = limit
         log(f"  limit {limit:,.0f} req/s")
+    if options.editor:
+        from bench import editor
+
+        wait_quiet(options.wait_quiet)
+        result["editor"] = editor.measure_size(size, options)
     return result
 
 
@@ -847,6 +855,10 @@ def report(results, options, started, elapsed):
         ]
     lines += in_process_report(results)
     lines += targets_report(results)
+    if any(result.get("editor") for result in results):
+        from bench import editor
+
+        lines += editor.report_lines(results)
     return "\n".join(lines) + "\n"
 
 
@@ -1025,6 +1037,20 @@ def parse_args(argv):
         help="only these page types under load, e.g. articles,beacon "
         f"(of {', '.join(key for key, _ in PAGES)})",
     )
+    parser.add_argument(
+        "--editor-repeats",
+        type=int,
+        help="requests per editor's action, bench/editor.py (5; quick 3)",
+    )
+    parser.add_argument(
+        "--editor-bulk-timeout",
+        type=int,
+        default=120,
+        help="stop the editor's bulk action after this many seconds (120)",
+    )
+    parser.add_argument(
+        "--no-editor", action="store_true", help="leave out the editor's side"
+    )
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--output", help="report file (default: bench/results/…)")
@@ -1042,6 +1068,10 @@ def parse_args(argv):
     options.renders = options.renders or (10 if options.quick else 30)
     options.search_passes = 1 if options.quick else 3
     options.page_renders = 1 if options.quick else 3
+    options.editor = not options.no_editor
+    options.editor_repeats = options.editor_repeats or (3 if options.quick else 5)
+    options.editor_bulk = 500
+    options.editor_bulk_repeats = 1
     if options.wait_quiet is None:
         options.wait_quiet = 0 if options.quick else 30
     return options
