@@ -23,7 +23,7 @@ The Redis cache (django.core.cache.backends.redis):
   connection pool, where Django builds a new one on every call
   (newsroom/cache.py says why).
 
-The article page's query, prepared on PostgreSQL (articles/page_query.py, to be
+The article page's query, prepared on PostgreSQL (reading/page_query.py, to be
 moved onto these functions):
 
 - `query_stands_in_for_health_check()`: the connection attributes
