@@ -22,6 +22,11 @@ The query also stands in for Django's connection health check (a `SELECT 1`
 before a request's first query when CONN_HEALTH_CHECKS is on): it is the
 page's only query, so if it finds the reused connection dead it runs again
 on a new one (`_fetch_row`).
+
+Its visibility condition is not written here: the ORM compiles it from
+`live_q()` (`_visibility_condition`). The Django internals it needs (the
+preparable cursor, the health-check flags, column converters) are reached
+through newsroom/django_private.py, whose tests fail when Django changes them.
 """
 
 import logging
@@ -32,20 +37,14 @@ from functools import lru_cache
 from django.db import InterfaceError, OperationalError, connections, router
 from django.utils import timezone
 
-try:
-    from psycopg.pq import Format
-
-    from django.db.backends.postgresql.base import (
-        TIMESTAMPTZ_OID,
-        ServerBindingCursor,
-    )
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-except ImportError:  # psycopg is not installed: SQLite only
-    ServerBindingCursor = None
-
 from articles import models as articles_models
 from articles.models import SEARCH_COLUMNS, Article, ArticleDisplayData
 from images.models import Image
+from newsroom.django_private import (
+    column_and_converters,
+    preparable_cursor,
+    query_stands_in_for_health_check,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -126,10 +125,7 @@ def _statement(connection):
     for model, alias, fields in tables:
         converters = []
         for field in fields:
-            col = field.get_col(alias)
-            functions = connection.ops.get_db_converters(col)
-            functions += col.get_db_converters(connection)
-            converters.append((col, tuple(functions)))
+            converters.append(column_and_converters(field, alias, connection))
             columns.append(f"{alias}.{quote(field.column)}")
         attnames = tuple(field.attname for field in fields)
         parts.append(Part(model, attnames, tuple(converters), start))
@@ -192,14 +188,7 @@ def _fetch_row(connection, sql, params):
     again on a new connection. Readers get the page either way, one round
     trip sooner.
     """
-    checking = (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
-    )
-    if checking:
-        connection.health_check_done = True  # Django's check is not needed
+    checking = query_stands_in_for_health_check(connection)
     try:
         return _run(connection, sql, params)
     except (InterfaceError, OperationalError):
@@ -211,28 +200,6 @@ def _fetch_row(connection, sql, params):
 
 
 def _run(connection, sql, params):
-    with _cursor(connection) as cursor:
+    with preparable_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
-
-
-def _cursor(connection):
-    """Return a cursor for the query: one that can be prepared, on PostgreSQL.
-
-    It is wrapped like any of Django's cursors, so query logging, counting
-    (`assertNumQueries`), execute wrappers and error translation still apply.
-    """
-    if connection.vendor != "postgresql" or ServerBindingCursor is None:
-        return connection.cursor()
-    connection.validate_thread_sharing()
-    connection.close_if_health_check_failed()  # done already, unless checks are on
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = ServerBindingCursor(connection.connection)
-        # As Django's own cursors: read times in the connection's time zone.
-        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
-        if connection.timezone != loader.timezone:
-            register_tzloader(connection.timezone, cursor)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
