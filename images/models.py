@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from newsroom.background import enqueue_on_commit
+
 from . import renditions
 from .uploads import FORMATS
 
@@ -127,9 +129,12 @@ class Image(models.Model):
         if saved_file and saved_file != self.file.name:
             # A replaced file goes once the new one is safely recorded.
             _delete_files_on_commit({saved_file})
-        pk = self.pk
-        # Editors wait for the renditions once, now, instead of a reader later.
-        transaction.on_commit(lambda: _generate_after_save(pk))
+        # A worker makes the renditions once the save is committed, so that
+        # neither the editor nor a reader waits for them (images/tasks.py);
+        # a page that meets one missing makes it (`rendition_set`).
+        from .tasks import generate_renditions
+
+        enqueue_on_commit(generate_renditions, self.pk)
 
     def attach(self, upload):
         """Use a CleanUpload (see images.uploads) as this image's file."""
@@ -212,12 +217,6 @@ class Image(models.Model):
         for entry in self.renditions.values():
             names |= renditions.file_names(entry)
         return names
-
-
-def _generate_after_save(pk):
-    image = Image.objects.filter(pk=pk).first()
-    if image is not None:
-        image.generate_renditions()
 
 
 def _delete_files_on_commit(names, storage=None):
