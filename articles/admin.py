@@ -593,8 +593,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
 def workflow_state(article):
     """Return (css state, label) for the article's place in the workflow."""
-    if article.status == Status.PUBLISHED:
-        if article.is_live():
-            return "live", "Live"
+    if article.is_live():
+        return "live", "Live"
+    if article.is_scheduled():
         return "scheduled", "Scheduled"
     return article.status, article.get_status_display()

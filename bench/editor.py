@@ -518,7 +518,13 @@ def breakdown(connection, save):
 def summary(runs):
     """The median of each figure over the runs, and their range."""
     keys = ("queries", "cpu_ms", "wall_ms", "sql_ms", "tasks")
-    result = {key: statistics.median(run.get(key, 0) for run in runs) for key in keys}
+    # A stopped bulk action has no SQL time: None, printed as a dash.
+    result = {
+        key: statistics.median(run[key] for run in runs)
+        if all(key in run for run in runs)
+        else None
+        for key in keys
+    }
     result["runs"] = len(runs)
     result["queries_min"] = min(run["queries"] for run in runs)
     result["queries_max"] = max(run["queries"] for run in runs)
@@ -597,6 +603,8 @@ def measure_size(size, options):
 
 
 def fmt(value):
+    if value is None:
+        return "–"
     if value >= 100:
         return f"{value:,.0f}"
     return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
@@ -643,7 +651,7 @@ def report_lines(results):
                 queries += f" ({figure['queries_min']:,}–{figure['queries_max']:,})"
             lines.append(
                 f"| {result['size']:,} | {action_label(key, label, figures)} "
-                f"| {queries} | {fmt(figure.get('sql_ms', 0))} "
+                f"| {queries} | {fmt(figure.get('sql_ms'))} "
                 f"| {fmt(figure['cpu_ms'])} | {fmt(figure['wall_ms'])} "
                 f"| {figure['tasks']:.0f} "
                 f"| {figure['queries'] / base['queries']:.2f} "

@@ -23,8 +23,15 @@ The Redis cache (django.core.cache.backends.redis):
   connection pool, where Django builds a new one on every call
   (newsroom/cache.py says why).
 
-The article page's query, prepared on PostgreSQL (reading/page_query.py, to be
-moved onto these functions):
+Transactions:
+
+- `commit_callbacks()`: `BaseDatabaseWrapper.run_on_commit`, the
+  list of `(savepoint ids, function, robust)` that `transaction.on_commit()`
+  appends to: related/signals.py keeps one batch of changed articles per
+  transaction, and starts a new one when no callback of the last is waiting
+  (Django's TestCase.captureOnCommitCallbacks reads the same list).
+
+The article page's query, prepared on PostgreSQL (reading/page_query.py):
 
 - `query_stands_in_for_health_check()`: the connection attributes
   `health_check_enabled` and `health_check_done` (set in
@@ -129,3 +136,14 @@ def column_and_converters(field, alias, connection):
     functions = connection.ops.get_db_converters(col)
     functions += col.get_db_converters(connection)
     return col, tuple(functions)
+
+
+# Transactions ---------------------------------------------------------------
+
+
+def commit_callbacks(using=None):
+    """Return the functions waiting to run when the current transaction
+    commits (registered with `transaction.on_commit`), in order."""
+    from django.db import transaction
+
+    return [entry[1] for entry in transaction.get_connection(using).run_on_commit]

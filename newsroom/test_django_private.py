@@ -132,3 +132,19 @@ class DatabasePrivateAPITests(TestCase):
         self.assertEqual(functions, tuple(expected))
         for function in functions:
             self.assertEqual(len(parameters(function)), 3, function)
+
+
+class TransactionInternalsTests(TestCase):
+    def test_commit_callbacks_are_listed_on_the_connection(self):
+        from django.db import transaction
+
+        from newsroom.django_private import commit_callbacks
+
+        def callback():
+            pass
+
+        with transaction.atomic():
+            self.assertNotIn(callback, commit_callbacks())
+            transaction.on_commit(callback)
+            self.assertIs(commit_callbacks()[-1], callback)
+            self.assertEqual(len(transaction.get_connection().run_on_commit[-1]), 3)

@@ -12,7 +12,13 @@ from taggit.models import Tag, TaggedItem
 from django.db.models.signals import post_delete, post_save
 
 from articles import events
-from articles.models import Article, ArticleAuthor, Author, Correction
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    may_become_visible,
+)
 from articles.signals import deleted_with
 from images.models import Image
 from related.models import CuratedLink
@@ -27,7 +33,7 @@ def article_changed(sender, article, **kwargs):
 
 
 def article_deleted(sender, article, **kwargs):
-    if article.status == Article.Status.PUBLISHED:
+    if may_become_visible(article):  # live or scheduled: on cached pages
         bump_content_version()
 
 

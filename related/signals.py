@@ -4,14 +4,16 @@ Receivers of the articles' domain events (articles/events.py) and of tag and
 link changes only note which lists must be computed again; the work is a
 task (related/tasks.py), enqueued when the saving transaction commits,
 after tags, bylines and picked links are saved, and once per article even
-when several of its parts changed. Until the task has run, readers see the
-list stored before.
+when several of its parts changed (a change that rolls back may still have
+its article's list computed again: harmless, the task is idempotent).
+Until the task has run, readers see the list stored before.
 
 What readers may see never waits for a task: when an article's headline,
 address, status or time changes, the copies of the lists that hold it are
 rewritten in the same transaction (`copy_related`).
 """
 
+import threading
 from functools import partial
 
 from taggit.models import Tag
@@ -21,6 +23,7 @@ from django.dispatch import Signal
 
 from articles.models import LINK_FIELDS, Article
 from articles.signals import deleted_with
+from newsroom.django_private import commit_callbacks
 
 # Sent inside the transaction when what the stored related lists of
 # `article_ids` show may have changed (None: any list): a list was stored or
@@ -35,23 +38,48 @@ RANKED_FIELDS = frozenset(
     {"headline", "standfirst", "body_text", "section_id", "status", "publish_at"}
 )
 
-_latest = {}  # article id -> token of the callback that should enqueue
+# Articles changed in the current transaction, per thread (one database
+# connection each); enqueued by one callback when the transaction commits.
+_changed = threading.local()
+
+# Up to this many changed articles in one transaction, each gets its own
+# list and its neighbours' computed; beyond (a bulk action), only their own,
+# in batches: 500 articles times 21 lists would keep workers busy for long.
+WITH_NEIGHBOURS_UP_TO = 10
 
 
 def schedule_refresh(article_id):
     """Have the article's list (and its neighbours') computed after commit."""
-    token = object()
-    _latest[article_id] = token
-    transaction.on_commit(partial(_enqueue, article_id, token))
+    if not transaction.get_connection().in_atomic_block:
+        _enqueue({article_id})
+        return
+    batch = getattr(_changed, "batch", None)
+    if batch is None or not any(
+        getattr(waiting, "args", None) == (batch,) for waiting in commit_callbacks()
+    ):
+        # The first change in this transaction (the batch of one that
+        # rolled back went with it).
+        batch = _changed.batch = set()
+    batch.add(article_id)
+    # The first of the batch's callbacks to run enqueues all of it.
+    transaction.on_commit(partial(_enqueue_batch, batch))
 
 
-def _enqueue(article_id, token):
-    from .tasks import refresh_related_lists
+def _enqueue_batch(batch):
+    ids = set(batch)
+    batch.clear()
+    if ids:
+        _enqueue(ids)
 
-    if _latest.get(article_id) is not token:
-        return  # A later change of the same article enqueues it.
-    _latest.pop(article_id, None)
-    refresh_related_lists.enqueue(article_id)
+
+def _enqueue(ids):
+    from .tasks import enqueue_related_of, refresh_related_lists
+
+    if len(ids) > WITH_NEIGHBOURS_UP_TO:
+        enqueue_related_of(ids)
+        return
+    for article_id in sorted(ids):
+        refresh_related_lists.enqueue(article_id)
 
 
 def _refresh_many_on_commit(article_ids):

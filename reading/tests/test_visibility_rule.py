@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.test import TestCase
 
 from articles import models as articles_models
+from articles.admin import workflow_state
 from articles.models import Article
 from articles.testing import make_article, make_author, make_section
 from reading import page_query
@@ -60,6 +61,8 @@ class VisibilityRuleTests(TestCase):
         page = self.client.get(self.held.get_absolute_url())
         self.assertEqual(page.status_code, 200 if shown else 404)
         self.assertIs(self.held.is_live(), shown)
+        # The admin's badge.
+        self.assertEqual(workflow_state(self.held)[0] == "live", shown)
         self.assertEqual(Article.objects.live().filter(pk=self.held.pk).exists(), shown)
         for name, path in self.surfaces.items():
             with self.subTest(surface=name, shown=shown):
