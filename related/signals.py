@@ -75,6 +75,12 @@ def _enqueue_batch(batch):
 def _enqueue(ids):
     from .tasks import enqueue_related_of, refresh_related_lists
 
+    # Drafts have no list (a tag added to one changed nothing readers see).
+    ids = set(
+        Article.objects.may_become_live()
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
     if len(ids) > WITH_NEIGHBOURS_UP_TO:
         enqueue_related_of(ids)
         return

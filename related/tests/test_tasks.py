@@ -69,3 +69,8 @@ class EnqueuedOnCommitTests(TestCase):
         )
         first.unpublish()
         self.assertEqual(refresh_related_lists.call(first.pk), 0)
+
+    def test_a_draft_has_no_list_to_compute(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            make_article(section=self.section, tags=["Budget"], status="draft")
+        self.assertEqual(self.queued(), [])
