@@ -97,18 +97,6 @@ def copy_related(article_ids, *, without=None):
         )
 
 
-def forget_related(article_ids):
-    """Have these articles' related lists computed again when next shown
-    (see `related_articles`), e.g. after a tag they shared was deleted."""
-    article_ids = sorted(set(article_ids))
-    for start in range(0, len(article_ids), BATCH):
-        RelatedArticle.objects.filter(
-            article_id__in=article_ids[start : start + BATCH],
-            target_id=F("article_id"),
-        ).delete()  # the sentinels that mark a list as computed
-    copy_related(article_ids)
-
-
 def linked_from(article):
     """Return the ids of articles whose stored related lists hold `article`."""
     return list(
