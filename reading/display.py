@@ -49,9 +49,9 @@ from articles.models import (
 )
 from articles.signals import deleted_with, removed_from_articles
 from newsroom.links import reverse_cached
+from related.events import related_list_stored
+from related.lists import related_articles
 from related.models import RelatedArticle
-from related.ranking import related_articles
-from related.signals import related_list_stored
 from sections.models import Section
 
 from .pagecache import bump_content_version, per_content_version
@@ -265,7 +265,7 @@ def shown_related(article, *, limit=5, request=None):
     They come from the copy kept with the article's display data (loaded
     with it by `for_article_page()`), sifted for what is live now: a
     scheduled target is shown from its second. Without a copy (a list not
-    computed yet), from `related.ranking.related_articles()`.
+    computed yet), from `related.lists.related_articles()`.
     """
     try:
         copied = article.display_data.related
@@ -330,7 +330,7 @@ def copy_related(article_ids, *, without=None):
     Targets that are not published (or are `without`, an article being
     deleted) are left out; a list not computed (no sentinel entry: never
     computed, or forgotten) is copied as None. Only copies that differ are
-    written. Run whenever `related.signals.related_list_stored` announces
+    written. Run whenever `related.events.related_list_stored` announces
     lists: stored, forgotten, or holding an article whose headline, address,
     status or time changed.
     """

@@ -26,6 +26,7 @@ from articles.models import Article
 from newsroom.django_private import redis_client
 
 from .models import DailyViewCount
+from .ranking import compute_popular_ids
 
 logger = logging.getLogger(__name__)
 
@@ -193,8 +194,6 @@ def flush():
 
 def refresh_popular_ranking():
     """Store the ids of the most-read live articles for the widget."""
-    from .ranking import compute_popular_ids
-
     ids = compute_popular_ids(limit=RANKING_SIZE)
     cache.set(RANKING_KEY, ids, timeout=settings.NEWSROOM_VIEW_FLUSH_SECONDS * 10)
     return ids
@@ -216,7 +215,16 @@ def popular_ids():
             ids = refresh_popular_ranking()
         except Exception:
             logger.exception("Could not store the popular ranking")
-            from .ranking import compute_popular_ids
-
             ids = compute_popular_ids(limit=RANKING_SIZE)
     return ids
+
+
+def stored_popular_articles(*, limit=5, ids=None):
+    """Return the most-read live articles from the stored ranking, in one query.
+
+    The ranking is refreshed when reads are flushed; `live()` still applies, so
+    an article taken off the site leaves the widget at once.
+    """
+    ids = popular_ids() if ids is None else ids
+    by_pk = Article.objects.live().for_links().in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk][:limit]

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.utils import timezone
 
-from articles.models import LINK_COLUMNS, Article
+from articles.models import Article
 
 from . import text
+from .events import related_list_stored
 from .models import ArticleTerm, ArticleVector, RelatedArticle, TermDocumentCount
-from .signals import related_list_stored
 
 STORED_SIZE = 10  # entries kept per article; the widget shows five
 TEXT_CANDIDATES = 100
@@ -25,60 +25,6 @@ SECTION_CANDIDATES = 20
 
 SENTINEL_POSITION = 32767  # a self-entry marking a computed (maybe empty) list
 BATCH = 1000  # articles per query when many lists change at once
-
-
-def related_articles(article, *, limit=5):
-    """Return up to `limit` live articles related to `article`, in one query.
-
-    The list is computed by a task when articles are saved (see
-    related/tasks.py); a reader's request only reads it. For an article
-    whose list was never computed (e.g. imported in bulk) a task is
-    enqueued (`compute_later`), and the list is empty until it has run.
-    """
-    # The whole stored list (it is short), sifted here: a condition on the
-    # targets' status would cost more to build than the rows it saves.
-    entries = list(
-        RelatedArticle.objects.filter(article=article)
-        .select_related("target__section")
-        .only("target", *(f"target__{column}" for column in LINK_COLUMNS))
-        .order_by("position")
-    )
-    if not any(entry.target_id == article.pk for entry in entries):
-        # Never computed (the sentinel is missing). Computing it here would
-        # hold the reader, and rank against a partial index after a bulk
-        # insert: a task does it (at once, where tasks run immediately).
-        if compute_later(article.pk) and _is_computed(article):
-            return related_articles(article, limit=limit)
-        return []
-    return [
-        entry.target
-        for entry in entries
-        if entry.target_id != article.pk and entry.target.is_live()
-    ][:limit]
-
-
-def _is_computed(article):
-    return RelatedArticle.objects.filter(article=article, target=article).exists()
-
-
-def is_index_complete():
-    """Return True if every live or scheduled article has its text vector:
-    lists ranked now see the whole archive."""
-    return ArticleVector.objects.count() >= Article.objects.may_become_live().count()
-
-
-def compute_later(article_id):
-    """Enqueue the computation of a list that was never computed; if the
-    text index is incomplete (see `is_index_complete`), of the whole
-    archive's instead, once. Return True if a task was enqueued."""
-    from newsroom.background import schedule_once
-
-    from .tasks import refresh_related_lists, reindex_related
-
-    if is_index_complete():
-        refresh_related_lists.enqueue(article_id)
-        return True
-    return schedule_once(reindex_related, after=0) is not None
 
 
 def copy_related(article_ids, *, without=None):
@@ -316,19 +262,6 @@ def popular_articles(*, limit=5, days=None, now=None):
 def compute_popular_ids(*, limit=20):
     """Return the ids of the most-read live articles, for the stored ranking."""
     return list(popular_articles(limit=limit).values_list("pk", flat=True))
-
-
-def stored_popular_articles(*, limit=5, ids=None):
-    """Return the most-read live articles from the stored ranking, in one query.
-
-    The ranking is refreshed when reads are flushed; `live()` still applies, so
-    an article taken off the site leaves the widget at once.
-    """
-    from .counting import popular_ids
-
-    ids = popular_ids() if ids is None else ids
-    by_pk = Article.objects.live().for_links().in_bulk(ids)
-    return [by_pk[pk] for pk in ids if pk in by_pk][:limit]
 
 
 def reindex_all(*, progress=None):

@@ -19,18 +19,13 @@ from functools import partial
 from taggit.models import Tag
 
 from django.db import transaction
-from django.dispatch import Signal
 
 from articles.models import LINK_FIELDS, Article
 from articles.signals import deleted_with
 from newsroom.django_private import commit_callbacks
 
-# Sent inside the transaction when what the stored related lists of
-# `article_ids` show may have changed (None: any list): a list was stored or
-# forgotten, or an article a list holds changed its headline, address, status
-# or time, or is being deleted (`without`). The reader's side copies them
-# and moves the content version.
-related_list_stored = Signal()
+from .ranking import copy_related, linked_from
+from .tasks import enqueue_related_of, refresh_related_lists
 
 # What the ranking reads from an article: a change to one of these moves
 # the article's place in other lists and theirs in its own.
@@ -73,8 +68,6 @@ def _enqueue_batch(batch):
 
 
 def _enqueue(ids):
-    from .tasks import enqueue_related_of, refresh_related_lists
-
     # Drafts have no list (a tag added to one changed nothing readers see).
     ids = set(
         Article.objects.may_become_live()
@@ -89,8 +82,6 @@ def _enqueue(ids):
 
 
 def _refresh_many_on_commit(article_ids):
-    from .tasks import enqueue_related_of
-
     if article_ids:
         transaction.on_commit(partial(enqueue_related_of, list(article_ids)))
 
@@ -112,8 +103,6 @@ def article_deleted(sender, article, **kwargs):
 
 
 def _copy_lists_holding(article, *, leaving=False):
-    from .ranking import copy_related, linked_from
-
     holders = linked_from(article)
     copy_related(holders, without=article.pk if leaving else None)
     return holders

@@ -14,7 +14,7 @@ from articles.models import Article
 from newsroom.background import periodic_task, retried_task
 
 from . import counting, ranking
-from .signals import related_list_stored
+from .events import related_list_stored
 
 logger = logging.getLogger(__name__)
 

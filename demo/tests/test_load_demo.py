@@ -6,7 +6,7 @@ from django.test import TestCase
 
 from articles.models import Article, ArticleAuthor, Author
 from demo.markup import to_html
-from related import ranking
+from related import lists, ranking
 from related.models import CuratedLink, DailyViewCount
 from sections.models import Section
 
@@ -63,7 +63,7 @@ class LoadDemoTests(TestCase):
         self.assertGreaterEqual(Author.objects.count(), 3)
 
     def test_seed_related_posts_are_us_china_stories(self):
-        related = ranking.related_articles(self.seed)
+        related = lists.related_articles(self.seed)
         self.assertEqual(len(related), 5)
         for article in related:
             self.assertIn("china", {t.slug for t in article.tags.all()})

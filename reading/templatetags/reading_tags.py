@@ -10,7 +10,7 @@ import logging
 from django import template
 from django.template.loader import render_to_string
 
-from related import counting, ranking
+from related import counting
 
 from ..display import display_of, shown_related
 from ..pagecache import per_content_version, read_for_request
@@ -73,7 +73,7 @@ def popular_ids(request=None):
 
 def popular_context(limit=5, *, ids=None):
     """Return the Popular posts widget's template context."""
-    return {"articles": ranking.stored_popular_articles(limit=limit, ids=ids)}
+    return {"articles": counting.stored_popular_articles(limit=limit, ids=ids)}
 
 
 @register.simple_tag(takes_context=True)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from articles.models import Article, ArticleDisplayData
 from articles.testing import make_article, make_section
 from reading.display import shown_related
+from related.lists import related_articles
 from related.models import CuratedLink
-from related.ranking import refresh_related, related_articles
+from related.ranking import refresh_related
 
 
 class ShownRelatedTests(TestCase):

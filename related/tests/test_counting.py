@@ -8,8 +8,8 @@ from articles.models import Article
 from articles.testing import make_article
 from newsroom.redis_testing import needs_redis
 from related import counting
+from related.counting import stored_popular_articles
 from related.models import DailyViewCount
-from related.ranking import stored_popular_articles
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36"
 REDIS_URL = "redis://127.0.0.1:6379/13"

@@ -19,7 +19,7 @@ from django.test import TestCase
 
 from articles.models import Article
 from articles.testing import make_article, make_section
-from related import ranking
+from related import lists, ranking
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 TOP = 5
@@ -88,7 +88,7 @@ def plain_tfidf_related(articles):
 def stored_related(articles):
     ranking.reindex_all()
     return {
-        a.pk: [r.pk for r in ranking.related_articles(a, limit=TOP)] for a in articles
+        a.pk: [r.pk for r in lists.related_articles(a, limit=TOP)] for a in articles
     }
 
 

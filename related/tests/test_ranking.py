@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article, make_section
+from related.lists import related_articles
 from related.models import CuratedLink, DailyViewCount, DailyViewCountQuerySet
-from related.ranking import popular_articles, related_articles
+from related.ranking import popular_articles
 
 DRAFT = Article.Status.DRAFT
 

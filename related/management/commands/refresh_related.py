@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Article
 
+from ...events import related_list_stored
 from ...ranking import reindex_all
-from ...signals import related_list_stored
 
 
 class Command(BaseCommand):
