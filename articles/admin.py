@@ -21,7 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from images.widgets import ImageChooserWidget
-from newsroom.background import TaskResultDoesNotExist, TaskResultStatus
+from newsroom.background import (
+    TaskResultDoesNotExist,
+    TaskResultStatus,
+    stalled_task_count,
+)
 
 from . import bulk, presence, revisions, workflow
 from .forms import ArticleAdminForm
@@ -543,7 +547,19 @@ class ArticleAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if request.method == "GET":
             self._report_finished_bulk_actions(request)
+            self._warn_if_no_worker(request)
         return super().changelist_view(request, extra_context)
+
+    def _warn_if_no_worker(self, request):
+        stalled = stalled_task_count()
+        if stalled:
+            self.message_user(
+                request,
+                f"{stalled} background tasks (related posts, image sizes, bulk "
+                "actions) have waited for over five minutes: is a task worker "
+                "running? (manage.py run_worker, see docs/operations.md)",
+                messages.WARNING,
+            )
 
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish_selected(self, request, queryset):

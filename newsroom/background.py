@@ -27,12 +27,24 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 try:  # Django 6 and newer
-    from django.tasks import TaskResultStatus, default_task_backend, task
+    from django.tasks import (
+        DEFAULT_TASK_BACKEND_ALIAS,
+        TaskResultStatus,
+        default_task_backend,
+        task,
+        task_backends,
+    )
     from django.tasks.exceptions import TaskResultDoesNotExist
 
     TASKS_PACKAGE = "django.tasks"
 except ImportError:  # Django 5.2: the backport
-    from django_tasks import TaskResultStatus, default_task_backend, task
+    from django_tasks import (
+        DEFAULT_TASK_BACKEND_ALIAS,
+        TaskResultStatus,
+        default_task_backend,
+        task,
+        task_backends,
+    )
     from django_tasks.exceptions import TaskResultDoesNotExist
 
     TASKS_PACKAGE = "django_tasks"
@@ -50,6 +62,7 @@ __all__ = [
     "retried_task",
     "schedule_once",
     "schedule_periodic_tasks",
+    "stalled_task_count",
     "task",
 ]
 
@@ -176,3 +189,24 @@ def _lock(database, name):
         )
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+# Tasks due for longer than this mean that no worker takes them.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def stalled_task_count():
+    """Return how many tasks have been due for over STALLED_AFTER: more than
+    none means no worker is running (or they cannot keep up). 0 for a
+    backend that runs tasks at once."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
+        return 0
+    return DBTaskResult.objects.filter(
+        backend_name=backend.alias,
+        status=TaskResultStatus.READY,
+        run_after__lt=timezone.now() - STALLED_AFTER,
+    ).count()

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
+from django_tasks_db.models import DBTaskResult
+
 from django.contrib.auth import get_user_model
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article, make_section
@@ -54,3 +59,12 @@ class QueuedBulkActionTests(TransactionTestCase):
         run_worker()
         self.assertEqual(Article.objects.filter(tags__name="Budget").count(), 4)
         self.assertContains(self.client.get(self.changelist), "4 tagged “Budget”.")
+
+    def test_the_list_warns_when_no_worker_takes_the_tasks(self):
+        self.post_action("publish_selected", self.drafts)
+        self.assertNotContains(self.client.get(self.changelist), "is a task worker")
+        DBTaskResult.objects.update(run_after=timezone.now() - timedelta(minutes=6))
+        page = self.client.get(self.changelist)
+        self.assertContains(page, "have waited for over five minutes")
+        run_worker()
+        self.assertNotContains(self.client.get(self.changelist), "is a task worker")
