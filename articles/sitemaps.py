@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from newsroom.links import reverse_cached
 
-from .models import Article, Author, live_q
+from . import models
+from .models import Article, Author
 
 # Google News only lists articles published in the last two days.
 NEWS_WINDOW = timedelta(hours=48)
@@ -60,7 +61,7 @@ class ListingSitemap(Sitemap):
 class TagSitemap(ListingSitemap):
     def items(self):
         return (
-            Tag.objects.filter(live_q("article__"))
+            Tag.objects.filter(models.live_q("article__"))
             .annotate(latest=Max("article__updated_at"))
             .order_by("name")
         )
@@ -79,7 +80,7 @@ class TagSitemap(ListingSitemap):
 class AuthorSitemap(ListingSitemap):
     def items(self):
         return (
-            Author.objects.filter(live_q("articles__"))
+            Author.objects.filter(models.live_q("articles__"))
             .annotate(latest=Max("articles__updated_at"))
             .order_by("name")
         )

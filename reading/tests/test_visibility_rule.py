@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from articles import models as articles_models
 from articles.admin import workflow_state
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
 from articles.testing import make_article, make_author, make_section
 from reading import page_query
 from related.counting import refresh_popular_ranking
@@ -33,6 +33,9 @@ class VisibilityRuleTests(TestCase):
         cls.held = make_article(
             "Held opinion piece", kind=Article.Kind.OPINION, **shared
         )
+        # Shown on the tag and author sitemaps only through the held piece.
+        cls.held.tags.add("Held only")
+        ArticleAuthor.objects.create(article=cls.held, author=make_author("Hal Held"))
         cls.shown = make_article("Visible news story", **shared)
         CuratedLink.objects.create(article=cls.shown, target=cls.held)
         for article in (cls.held, cls.shown):
@@ -48,6 +51,8 @@ class VisibilityRuleTests(TestCase):
             "tag feed": "/feed/tag/budget/",
             "sitemap": "/sitemap-articles.xml",
             "news sitemap": "/news-sitemap.xml",
+            "tag sitemap": "/sitemap-tags.xml",
+            "author sitemap": "/sitemap-authors.xml",
             "API list": "/api/v1/articles/",
             "other article (related, popular)": cls.shown.get_absolute_url(),
         }
@@ -68,8 +73,12 @@ class VisibilityRuleTests(TestCase):
             with self.subTest(surface=name, shown=shown):
                 response = self.client.get(path)
                 self.assertEqual(response.status_code, 200)
-                # Its address: in links, feeds and sitemaps alike.
-                if shown:
+                # Its address (or its own tag's and author's): in links,
+                # feeds and sitemaps alike.
+                own = {"tag sitemap": "held-only", "author sitemap": "hal-held"}
+                if name in own:
+                    self.assertEqual(own[name] in response.text, shown)
+                elif shown:
                     self.assertContains(response, "held-opinion-piece")
                 else:
                     self.assertNotContains(response, "held-opinion-piece")
