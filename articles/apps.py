@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_delete
+from django.db.models.signals import post_delete, post_migrate, pre_delete
 
 
 class ArticlesConfig(AppConfig):
@@ -24,6 +24,12 @@ class ArticlesConfig(AppConfig):
         pre_delete.connect(
             events.announce_deletion, sender=article, dispatch_uid="article-deleted"
         )
+        from . import signals
+
+        # A deleted tag or author is announced once, with its articles.
+        for model in signals.SHOWN_ON_ARTICLES:
+            pre_delete.connect(signals.shown_row_deleting, sender=model)
+            post_delete.connect(signals.shown_row_deleted, sender=model)
         # New permissions (new models, new apps) reach the role groups.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="sync-roles")
         from .search import repair_sqlite_index

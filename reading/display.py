@@ -34,7 +34,7 @@ from taggit.models import Tag, TaggedItem
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import DateTimeField
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -47,7 +47,7 @@ from articles.models import (
     Correction,
     article_url,
 )
-from articles.signals import deleted_with, removed_from_articles
+from articles.signals import SHOWN_ON_ARTICLES, deleted_with, removed_from_articles
 from newsroom.links import reverse_cached
 from related.events import related_list_stored
 from related.lists import related_articles
@@ -396,7 +396,7 @@ def article_saved(sender, instance, created, raw=False, **kwargs):
 
 def byline_changed(sender, instance, origin=None, **kwargs):
     if deleted_with(origin, Author):
-        return  # shown_row_deleted rewrites the copies once
+        return  # shown_row_removed rewrites the copies once
     refresh([instance.article_id], ["authors"])
 
 
@@ -406,42 +406,19 @@ def correction_changed(sender, instance, **kwargs):
 
 def tagging_changed(sender, instance, origin=None, **kwargs):
     if deleted_with(origin, Tag):
-        return  # shown_row_deleted rewrites the copies once
+        return  # shown_row_removed rewrites the copies once
     if instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
         refresh([instance.object_id], ["tags"])
 
 
-def _bylined_article_ids(author):
-    return list(
-        ArticleAuthor.objects.filter(author=author).values_list("article_id", flat=True)
-    )
-
-
-def _tagged_article_ids(tag):
-    return list(
-        TaggedItem.objects.filter(
-            tag=tag, content_type=ContentType.objects.get_for_model(Article)
-        ).values_list("object_id", flat=True)
-    )
-
-
-# Rows shown on many articles: how to find those articles, and which part of
-# their copies shows the row.
-SHOWN_ON_ARTICLES = {
-    Author: (_bylined_article_ids, "authors"),
-    Tag: (_tagged_article_ids, "tags"),
-}
+# Rows shown on many articles: which part of their copies shows the row.
+SHOWN_PARTS = {Author: "authors", Tag: "tags"}
 
 
 def shown_row_saved(sender, instance, created, **kwargs):
     if not created:  # a rename: every article showing it
-        find, part = SHOWN_ON_ARTICLES[sender]
-        refresh(find(instance), [part])
-
-
-def shown_row_deleting(sender, instance, **kwargs):
-    find, _ = SHOWN_ON_ARTICLES[sender]
-    instance.shown_on_articles = find(instance)
+        find = SHOWN_ON_ARTICLES[sender]
+        refresh(find(instance), [SHOWN_PARTS[sender]])
 
 
 def related_lists_stored(sender, article_ids, without=None, **kwargs):
@@ -452,16 +429,10 @@ def related_lists_stored(sender, article_ids, without=None, **kwargs):
         bump_content_version()
 
 
-def shown_row_deleted(sender, instance, **kwargs):
+def shown_row_removed(sender, instance, article_ids, **kwargs):
     """Rewrite the copies of the articles that showed a deleted tag or
-    author, once (their taggings' or bylines' receivers did nothing), and
-    tell other apps which articles those were."""
-    _, part = SHOWN_ON_ARTICLES[sender]
-    article_ids = getattr(instance, "shown_on_articles", [])
-    refresh(article_ids, [part])
-    removed_from_articles.send(
-        sender=sender, instance=instance, article_ids=article_ids
-    )
+    author, once (their taggings' or bylines' receivers did nothing)."""
+    refresh(article_ids, [SHOWN_PARTS[sender]])
 
 
 RECEIVERS = [
@@ -473,13 +444,6 @@ RECEIVERS = [
     (post_delete, correction_changed, Correction),
     (post_save, tagging_changed, TaggedItem),
     (post_delete, tagging_changed, TaggedItem),
-    *(
-        (signal, receiver, model)
-        for model in SHOWN_ON_ARTICLES
-        for signal, receiver in [
-            (post_save, shown_row_saved),
-            (pre_delete, shown_row_deleting),
-            (post_delete, shown_row_deleted),
-        ]
-    ),
+    *((post_save, shown_row_saved, model) for model in SHOWN_PARTS),
+    *((removed_from_articles, shown_row_removed, model) for model in SHOWN_PARTS),
 ]
