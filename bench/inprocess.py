@@ -152,8 +152,8 @@ def pick_paths(articles):
 def measure_render(paths, renders, warmup):
     client = Client(HTTP_HOST=HOST)
     sizes = []
-    # Every article once first: generated articles get their stored related
-    # list on their first view, which is not what later views cost.
+    # Every article once first: the first render of a page in a process
+    # fills what it keeps (sections, the menu, static addresses).
     for path in paths * warmup:
         response = client.get(path)
         if response.status_code != 200:

@@ -193,10 +193,31 @@ def prepare_database(size, env, *, reuse):
             env=env,
         )
         seconds = time.monotonic() - started
+    store_related_lists(env)
     # As autovacuum would in a while: without statistics after a bulk insert,
     # the planner misjudges (e.g. scans every article instead of the search index).
     run(["vacuumdb", *PG, "--analyze", "--quiet", database])
     return seconds
+
+
+def store_related_lists(env):
+    """Compute and copy the related lists of the articles the bench requests,
+    and empty the task queue, as a site whose worker has caught up has them
+    (bench/related_lists.py): idempotent, a few seconds."""
+    result = run([BIN / "python", "bench/related_lists.py"], env=env, capture=True)
+    done = json.loads(result.stdout.splitlines()[-1])
+    log(
+        f"  related lists of the {done['articles']} sampled articles: "
+        f"{done['computed']} computed, all copied ({done['entries']} entries, "
+        f"{done['seconds']:.1f} s); {done['tasks_removed']} queued tasks deleted"
+    )
+    return done
+
+
+def queued_tasks(database):
+    """Return the number of rows in the database's task queue."""
+    count = psql("SELECT count(*) FROM django_tasks_database_dbtaskresult", database)
+    return int(count) if count and count.isdigit() else None
 
 
 # The site under gunicorn ------------------------------------------------------
@@ -674,6 +695,10 @@ def bench_size(size, options):
         limit = (figures["bare"]["rps"] + figures["bare_end"]["rps"]) / 2
         result["limits"][mode] = limit
         log(f"  limit {limit:,.0f} req/s")
+    # The sampled articles' lists were computed: no reader's page enqueued a
+    # task (a row in the queue bench/related_lists.py emptied).
+    result["tasks_queued"] = queued_tasks(f"newsroom_bench_{size}")
+    log(f"  tasks queued by the reader pages: {result['tasks_queued']}")
     if options.editor:
         from bench import editor
 
@@ -990,6 +1015,12 @@ def targets_report(results):
         + " | ".join(cells)
         + " |"
     )
+    if all("tasks_queued" in result for result in done):
+        lines.append(
+            "| Tasks queued by the reader pages (in process and under load) | "
+            + " | ".join(str(result["tasks_queued"]) for result in done)
+            + " |"
+        )
     cells = []
     for result in done:
         search = result["inprocess"]["search"]

@@ -159,10 +159,15 @@ def index_article(article):
         row, created = ArticleVector.objects.select_for_update().get_or_create(
             article=article
         )
-        old_terms = set(row.weights) if not created else set()
         new_terms = set(counts)
-        _adjust_document_counts(new_terms - old_terms, +1)
-        _adjust_document_counts(old_terms - new_terms, -1)
+        if created:
+            # Document frequencies count an article's terms once, when it is
+            # first indexed. The stored vector keeps only its strongest
+            # terms, so an edit cannot tell which of its other terms it
+            # added or dropped; counting them again on every save made the
+            # frequencies drift upwards. Edits leave them as they are
+            # (`reindex_all` counts the whole archive afresh).
+            _adjust_document_counts(new_terms, +1)
         frequency = dict(
             TermDocumentCount.objects.filter(term__in=new_terms).values_list(
                 "term", "documents"

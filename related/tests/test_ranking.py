@@ -291,3 +291,24 @@ class RecordViewTests(TestCase):
 
         self.assertEqual(len(calls), 2)
         self.assertEqual(DailyViewCount.objects.get(article=self.article).views, 42)
+
+
+class DocumentFrequencyTests(TestCase):
+    def test_indexing_an_article_again_leaves_document_frequencies_alone(self):
+        from itertools import product
+
+        from related.models import ArticleVector, TermDocumentCount
+        from related.ranking import index_article
+
+        words = " ".join("".join(letters) for letters in product("bcdfg", repeat=4))
+        article = make_article("Frequencies", body=f"<p>{words}</p>")
+        index_article(article)
+        counts = dict(TermDocumentCount.objects.values_list("term", "documents"))
+        in_vector = set(ArticleVector.objects.get(article=article).weights)
+        self.assertTrue(set(counts) - in_vector, "terms outside the vector")
+        self.assertEqual(set(counts.values()), {1})
+        for _ in range(3):  # a retried task, editors' saves
+            index_article(article)
+        self.assertEqual(
+            dict(TermDocumentCount.objects.values_list("term", "documents")), counts
+        )
