@@ -120,3 +120,35 @@ class ShownRelatedTests(TestCase):
         unknown_section = [*first[:4], self.world.pk + 1000]
         copies.update(related=[unknown_section, *rest])
         self.assertEqual(self.shown_pks(), self.stored_pks())
+
+
+class CopiesFromBeforeTheRuleFieldsTests(ShownRelatedTests.__base__):
+    """Copies stored before links kept the rule's fields: migrated, not read
+    from the stored list on every page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        ShownRelatedTests.setUpTestData.__func__(cls)
+
+    def test_the_migration_gives_old_copies_what_the_rule_reads(self):
+        from importlib import import_module
+
+        from django.apps import apps
+
+        migration = import_module(
+            "articles.migrations.0009_related_copies_keep_rule_fields"
+        )
+        data = ArticleDisplayData.objects.get(pk=self.article.pk)
+        data.related = [link[:5] for link in data.related]  # as stored before
+        data.save()
+        migration.add_rule_fields(apps, None)
+
+        article = Article.objects.for_article_page().get(pk=self.article.pk)
+        # The sections only (kept per content version outside tests); a
+        # copy without the rule's fields would read the stored list too.
+        with self.assertNumQueries(1):
+            shown = shown_related(article)
+        self.assertEqual([link.pk for link in shown], [t.pk for t in self.targets])
+        migration.drop_rule_fields(apps, None)
+        data.refresh_from_db()
+        self.assertTrue(all(len(link) == 5 for link in data.related))
