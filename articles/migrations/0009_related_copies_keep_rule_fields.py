@@ -15,7 +15,7 @@ BATCH = 500
 
 def add_rule_fields(apps, schema_editor):
     ArticleDisplayData = apps.get_model("articles", "ArticleDisplayData")
-    rows = ArticleDisplayData.objects.exclude(related=None).order_by("pk")
+    rows = ArticleDisplayData.objects.filter(related__isnull=False).order_by("pk")
     changed = []
     for row in rows.iterator(chunk_size=BATCH):
         if all(len(link) == 5 for link in row.related) and row.related:
@@ -29,7 +29,7 @@ def add_rule_fields(apps, schema_editor):
 
 def drop_rule_fields(apps, schema_editor):
     ArticleDisplayData = apps.get_model("articles", "ArticleDisplayData")
-    rows = ArticleDisplayData.objects.exclude(related=None).order_by("pk")
+    rows = ArticleDisplayData.objects.filter(related__isnull=False).order_by("pk")
     changed = []
     for row in rows.iterator(chunk_size=BATCH):
         if row.related and all(len(link) == 6 for link in row.related):
