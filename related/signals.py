@@ -4,9 +4,8 @@ Receivers of the articles' domain events (articles/events.py) and of tag and
 link changes only note which lists must be computed again; the work is a
 task (related/tasks.py), enqueued when the saving transaction commits,
 after tags, bylines and picked links are saved, and once per article even
-when several of its parts changed (a change that rolls back may still have
-its article's list computed again: harmless, the task is idempotent).
-Until the task has run, readers see the list stored before.
+when several of its parts changed; a transaction that rolls back enqueues
+nothing. Until the task has run, readers see the list stored before.
 
 What readers may see never waits for a task: when an article's headline,
 address, status or time changes, the copies of the lists that hold it are
