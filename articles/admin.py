@@ -162,7 +162,17 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
         ("Filing", {"fields": ["section", "tags"]}),
-        ("Publishing", {"fields": ["workflow_state", "publish_at", "featured"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "workflow_state",
+                    "publish_at",
+                    "confirm_backdate",
+                    "featured",
+                ]
+            },
+        ),
         ("Search engines", {"fields": ["seo_title", "seo_description"]}),
         ("Advanced options", {"classes": ["collapse"], "fields": ["slug"]}),
     ]
@@ -177,6 +187,16 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
             )
         )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if workflow.is_editor(request.user):
+            return fieldsets
+        # Writers do not set the publish time, so there is nothing to confirm.
+        return [
+            (name, {**options, "fields": without_backdate(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["workflow_state"]
@@ -257,8 +277,11 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         step = None
         if name := request.POST.get("_transition"):
+            # A time the editor entered now is kept (confirmed if past, see
+            # the form); otherwise publishing dates the story now.
+            chosen = form.chosen_publish_at() if name == "publish" else None
             # Raises PermissionDenied (403, nothing saved) when not allowed.
-            step = workflow.apply(obj, name, user=request.user)
+            step = workflow.apply(obj, name, user=request.user, publish_at=chosen)
         super().save_model(request, obj, form, change)
         if step is not None:
             workflow.record(obj, step, user=request.user)
@@ -605,6 +628,10 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         self._queue(request, queryset, "tag", form.cleaned_data["tag"].strip())
         return None
+
+
+def without_backdate(fields):
+    return [name for name in fields if name != "confirm_backdate"]
 
 
 def workflow_state(article):

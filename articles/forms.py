@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
-from . import revisions
+from . import revisions, workflow
 from .models import Article
 from .search import clean_query as search_clean_query
 
@@ -18,6 +18,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     # The edit_version of the article when the form was opened.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_backdate = forms.BooleanField(
+        label="Back-date",
+        required=False,
+        help_text=(
+            "Publish with the earlier publish time entered above, instead of "
+            "now. Its address and its place in lists follow that time."
+        ),
+    )
 
     class Meta:
         model = Article
@@ -70,7 +78,29 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk and self.check_conflicts:
             self.refuse_lost_update(cleaned.get("loaded_version"))
+        self.refuse_unconfirmed_backdate(cleaned)
         return cleaned
+
+    def chosen_publish_at(self):
+        """Return the publish time the editor entered now, or None."""
+        if "publish_at" in self.changed_data:
+            return self.cleaned_data.get("publish_at")
+        return None
+
+    def refuse_unconfirmed_backdate(self, cleaned):
+        chosen = self.chosen_publish_at()
+        publishing = self.data.get("_transition") == "publish"
+        if not (publishing and chosen and chosen < timezone.now()):
+            return
+        if self.instance.status not in workflow.FIRST_PUBLICATION:
+            return  # published before: its date is already past
+        if not cleaned.get("confirm_backdate"):
+            self.add_error(
+                "publish_at",
+                "This time is in the past: publishing would back-date the story "
+                "to it. Tick “Back-date” to publish with it, or clear your change "
+                "to publish it now.",
+            )
 
     def refuse_lost_update(self, loaded_version):
         current = (

@@ -135,10 +135,24 @@ def apply(article, name, *, user, publish_at=None):
     article.status = step.target
     if publish_at is not None:
         article.publish_at = publish_at
+    elif name == "publish" and is_first_publication(previous, article):
+        # A story is dated when it is published: the publish time a draft
+        # got when it was created is not a choice (a future one is).
+        article.publish_at = timezone.now()
     action = name
     if name == "publish" and article.publish_at > timezone.now():
         action = "schedule"
     return Step(step, previous, action)
+
+
+# Statuses of an article that was never published.
+FIRST_PUBLICATION = frozenset({Status.DRAFT, Status.REVIEW})
+
+
+def is_first_publication(status, article):
+    """Return True if publishing an article in `status` would date it: it
+    was never published, and its publish time is not a future one."""
+    return status in FIRST_PUBLICATION and article.publish_at <= timezone.now()
 
 
 def record(article, step, *, user, note=""):

@@ -41,6 +41,11 @@ class ArticleAdminPublishingTests(TestCase):
             "_transition": "publish",
             "publish_at_0": now.strftime("%Y-%m-%d"),
             "publish_at_1": (now - timezone.timedelta(minutes=1)).strftime("%H:%M:%S"),
+            # As a browser sends them: the time the form was opened with.
+            "initial-publish_at_0": now.strftime("%Y-%m-%d"),
+            "initial-publish_at_1": (now - timezone.timedelta(minutes=1)).strftime(
+                "%H:%M:%S"
+            ),
             **inline_management("bylines", total=1),
             "bylines-0-author": str(self.author.pk),
             "bylines-0-position": "0",

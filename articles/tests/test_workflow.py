@@ -122,6 +122,9 @@ class AdminWorkflowPermissionTests(RoleFixtures, TestCase):
             "tags": "",
             "publish_at_0": local.strftime("%Y-%m-%d"),
             "publish_at_1": local.strftime("%H:%M:%S"),
+            # As a browser sends them: the time the form was opened with.
+            "initial-publish_at_0": local.strftime("%Y-%m-%d"),
+            "initial-publish_at_1": local.strftime("%H:%M:%S"),
             "loaded_version": str(article.edit_version),
         }
         for prefix in ["bylines", "curated_links", "corrections"]:
