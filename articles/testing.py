@@ -60,3 +60,39 @@ def make_user(username, role=None, *, password="correct-horse-battery", **fields
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def change_form_data(article, *, publish_at=None, **changes):
+    """Return the article's admin change form as a browser posts it unchanged
+    (no inline rows), with `changes` applied; `publish_at` is a time the
+    editor enters in place of the one the form was opened with."""
+    from django.utils import timezone
+
+    shown = timezone.localtime(article.publish_at)
+    entered = timezone.localtime(publish_at) if publish_at else shown
+    data = {
+        "kind": article.kind,
+        "headline": article.headline,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "section": str(article.section_id),
+        "tags": ", ".join(sorted(article.tags.names())),
+        "publish_at_0": entered.strftime("%Y-%m-%d"),
+        "publish_at_1": entered.strftime("%H:%M:%S"),
+        # The time the form was opened with, which browsers send back hidden.
+        "initial-publish_at_0": shown.strftime("%Y-%m-%d"),
+        "initial-publish_at_1": shown.strftime("%H:%M:%S"),
+        "loaded_version": str(article.edit_version),
+    }
+    for prefix in ["bylines", "curated_links", "corrections"]:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(changes)
+    return data

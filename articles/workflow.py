@@ -150,9 +150,9 @@ FIRST_PUBLICATION = frozenset({Status.DRAFT, Status.REVIEW})
 
 
 def is_first_publication(status, article):
-    """Return True if publishing an article in `status` would date it: it
-    was never published, and its publish time is not a future one."""
-    return status in FIRST_PUBLICATION and article.publish_at <= timezone.now()
+    """Return True if publishing an article that was in `status` dates it:
+    it was never published, and (now published) it is not scheduled."""
+    return status in FIRST_PUBLICATION and not article.is_scheduled()
 
 
 def record(article, step, *, user, note=""):

@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.testing import make_article, make_section, make_user
+from articles.testing import (
+    change_form_data,
+    make_article,
+    make_section,
+    make_user,
+)
 
 Status = Article.Status
 
@@ -95,33 +100,9 @@ class AdminPublishDateTests(TestCase):
 
     def publish(self, publish_at=None, **extra):
         """Press Publish on the change form, as a browser sends it."""
-        shown = timezone.localtime(self.article.publish_at)
-        entered = timezone.localtime(publish_at) if publish_at else shown
-        data = {
-            "kind": "news",
-            "headline": self.article.headline,
-            "slug": self.article.slug,
-            "standfirst": "",
-            "body": "<p>Body.</p>",
-            "section": str(self.section.pk),
-            "tags": "",
-            "publish_at_0": entered.strftime("%Y-%m-%d"),
-            "publish_at_1": entered.strftime("%H:%M:%S"),
-            "initial-publish_at_0": shown.strftime("%Y-%m-%d"),
-            "initial-publish_at_1": shown.strftime("%H:%M:%S"),
-            "loaded_version": str(self.article.edit_version),
-            "_transition": "publish",
-            **extra,
-        }
-        for prefix in ["bylines", "curated_links", "corrections"]:
-            data.update(
-                {
-                    f"{prefix}-TOTAL_FORMS": "0",
-                    f"{prefix}-INITIAL_FORMS": "0",
-                    f"{prefix}-MIN_NUM_FORMS": "0",
-                    f"{prefix}-MAX_NUM_FORMS": "1000",
-                }
-            )
+        data = change_form_data(
+            self.article, publish_at=publish_at, _transition="publish", **extra
+        )
         url = reverse("admin:articles_article_change", args=[self.article.pk])
         return self.client.post(url, data)
 

@@ -3,35 +3,14 @@ from django.urls import reverse
 
 from articles import revisions, workflow
 from articles.models import Article
-from articles.testing import make_article, make_section, make_user
+from articles.testing import (
+    change_form_data,
+    make_article,
+    make_section,
+    make_user,
+)
 
 Status = Article.Status
-
-
-def change_form_data(article, **changes):
-    data = {
-        "kind": article.kind,
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": str(article.section_id),
-        "tags": ", ".join(sorted(article.tags.names())),
-        "publish_at_0": article.publish_at.strftime("%Y-%m-%d"),
-        "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
-        "loaded_version": str(article.edit_version),
-    }
-    for prefix in ["bylines", "curated_links", "corrections"]:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    data.update(changes)
-    return data
 
 
 class RevisionTests(TestCase):

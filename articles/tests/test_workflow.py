@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, WorkflowEvent
-from articles.testing import make_article, make_author, make_section, make_user
+from articles.testing import (
+    change_form_data,
+    make_article,
+    make_author,
+    make_section,
+    make_user,
+)
 from related.models import DailyViewCount
 
 Status = Article.Status
@@ -111,34 +117,8 @@ class AdminWorkflowPermissionTests(RoleFixtures, TestCase):
 
     def post_change(self, user, article, **extra):
         self.client.force_login(user)
-        local = timezone.localtime(article.publish_at)
-        data = {
-            "kind": article.kind,
-            "headline": article.headline,
-            "slug": article.slug,
-            "standfirst": "",
-            "body": "<p>Body.</p>",
-            "section": str(article.section_id),
-            "tags": "",
-            "publish_at_0": local.strftime("%Y-%m-%d"),
-            "publish_at_1": local.strftime("%H:%M:%S"),
-            # As a browser sends them: the time the form was opened with.
-            "initial-publish_at_0": local.strftime("%Y-%m-%d"),
-            "initial-publish_at_1": local.strftime("%H:%M:%S"),
-            "loaded_version": str(article.edit_version),
-        }
-        for prefix in ["bylines", "curated_links", "corrections"]:
-            data.update(
-                {
-                    f"{prefix}-TOTAL_FORMS": "0",
-                    f"{prefix}-INITIAL_FORMS": "0",
-                    f"{prefix}-MIN_NUM_FORMS": "0",
-                    f"{prefix}-MAX_NUM_FORMS": "1000",
-                }
-            )
-        data.update(extra)
         url = reverse("admin:articles_article_change", args=[article.pk])
-        return self.client.post(url, data)
+        return self.client.post(url, change_form_data(article, **extra))
 
     def test_writer_posting_publish_directly_is_refused_and_nothing_changes(self):
         article = self.article_in(Status.DRAFT)
