@@ -78,6 +78,8 @@ def change_form_data(article, *, publish_at=None, **changes):
         "body": article.body,
         "section": str(article.section_id),
         "tags": ", ".join(sorted(article.tags.names())),
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
         "publish_at_0": entered.strftime("%Y-%m-%d"),
         "publish_at_1": entered.strftime("%H:%M:%S"),
         # The time the form was opened with, which browsers send back hidden.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction, FormerURL
-from articles.testing import make_article, make_section, make_user
+from articles.testing import change_form_data, make_article, make_section, make_user
 
 
 def at(moment):
@@ -33,28 +33,14 @@ def split(moment):
 def change_form(article, *, corrections=(), **overrides):
     """Return the admin change form's POST data for the article as saved."""
     article.refresh_from_db()
-    publish_date, publish_time = split(article.publish_at)
-    data = {
-        "kind": article.kind,
-        "headline": article.headline,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "section": str(article.section_id),
-        "tags": ", ".join(article.tags.names()),
-        "publish_at_0": publish_date,
-        "publish_at_1": publish_time,
-        "seo_title": article.seo_title,
-        "seo_description": article.seo_description,
-        "loaded_version": str(article.edit_version),
-        **management("bylines"),
-        **management("curated_links"),
+    data = change_form_data(
+        article,
         **management(
             "corrections",
             total=len(corrections) + article.corrections.count(),
             initial=article.corrections.count(),
         ),
-    }
+    )
     for index, existing in enumerate(article.corrections.all()):
         day, time = split(existing.published_at)
         data.update(
