@@ -178,10 +178,15 @@ def click_closing_popup(locator):
     The window can close before Playwright has finished the click, which it
     then reports as an error of the click: that is the expected outcome here,
     and the caller checks what the click did to the opener.
+
+    The window's scripts attach their click handlers once the document has
+    loaded; a choice visible before that would be clicked into nothing, so
+    the click waits for the load.
     """
     from playwright.sync_api import Error as PlaywrightError
 
     popup = locator.page
+    popup.wait_for_load_state("load")
     try:
         locator.click()
     except PlaywrightError:
