@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Local development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= true
 
-.PHONY: run worker test test-next install install-dev lint format check-deploy clean
+.PHONY: run worker test screenshots test-next install install-dev lint format check-deploy clean
 
 # The site and one task worker (related lists, renditions, bulk actions, view
 # counts); Ctrl-C stops both.
@@ -32,6 +32,11 @@ test: install-dev
 # `make test-next PYTHON_NEXT=/path/to/python3.12`.
 VENV_NEXT := .venv-next
 PYTHON_NEXT ?= $(or $(lastword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.12*/bin/python3)),python3.12)
+
+# The pictures in docs/editors.md, taken by the browser tests of the screens.
+screenshots: install-dev
+	NEWSROOM_SCREENSHOTS_DIR=docs/screenshots NEWSROOM_REQUIRE_BROWSER=1 \
+		$(BIN)/python manage.py test --noinput --tag browser $(TESTS)
 
 test-next: $(VENV_NEXT)/.installed node_modules/.installed
 	$(VENV_NEXT)/bin/python -W error::DeprecationWarning -W error::PendingDeprecationWarning \

@@ -158,7 +158,16 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["kind", "headline", "standfirst", "body", "loaded_version"]},
+            {
+                "fields": [
+                    "kind",
+                    "headline",
+                    "standfirst",
+                    "body",
+                    "loaded_version",
+                    "merge_base",
+                ]
+            },
         ),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
         ("Filing", {"fields": ["section", "tags"]}),

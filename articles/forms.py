@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
-from . import revisions, workflow
+from . import merging, revisions, workflow
 from .models import Article
 from .search import clean_query as search_clean_query
 
@@ -18,6 +18,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     # The edit_version of the article when the form was opened.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # While a stale save is being merged: the edit_version the editor's
+    # changes are based on (articles/merging.py).
+    merge_base = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_backdate = forms.BooleanField(
         label="Back-date",
         required=False,
@@ -72,12 +75,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     @cached_property
     def changed_data(self):
-        return [name for name in super().changed_data if name != "loaded_version"]
+        bookkeeping = {"loaded_version", "merge_base"}
+        return [name for name in super().changed_data if name not in bookkeeping]
 
     def clean(self):
         cleaned = super().clean()
+        self.merge = None
         if self.instance.pk and self.check_conflicts:
-            self.refuse_lost_update(cleaned.get("loaded_version"))
+            self.merge_with_saved(cleaned)
         self.refuse_unconfirmed_backdate(cleaned)
         return cleaned
 
@@ -102,44 +107,67 @@ class ArticleAdminForm(forms.ModelForm):
                 "to publish it now.",
             )
 
-    def refuse_lost_update(self, loaded_version):
+    def merge_with_saved(self, cleaned):
+        """Refuse a save based on an outdated copy with the merge screen, and
+        merge the save that follows it (articles/merging.py)."""
         current = (
             Article.objects.select_for_update().filter(pk=self.instance.pk).first()
         )
-        if current is None or loaded_version == current.edit_version:
+        if current is None:
             return
-        # The next save, after the editor has merged, is based on this version.
-        self.data = self.data.copy()
+        loaded = cleaned.get("loaded_version")
+        base = cleaned.get("merge_base")
+        if base is None:
+            if loaded == current.edit_version:
+                return  # the usual case: nobody saved meanwhile
+            base = loaded
+        stale = loaded != current.edit_version
+        self.merge = merging.merge(self, current, base)
+        if stale:
+            # Choices made on an older merge screen were about other values.
+            for conflict in self.merge.conflicts:
+                conflict.choice = ""
+        merging.apply(self, self.merge, current)
+        if not stale and not self.merge.unresolved():
+            return
+        # The next save is merged on the same base, against this version.
         self.data[self.add_prefix("loaded_version")] = current.edit_version
+        self.data[self.add_prefix("merge_base")] = self.merge.base_version
         raise forms.ValidationError(
-            conflict_message(current, loaded_version), code="conflict"
+            merge_message(current, self.merge, stale=stale), code="conflict"
         )
 
 
-def conflict_message(current, loaded_version):
-    """Explain who saved the article since `loaded_version` and what changed."""
-    versions = list(revisions.versions_of(current)[:50])
-    latest = versions[0] if versions else None
-    who = "Someone"
+def merge_message(current, merge, *, stale):
+    """Explain who saved the article meanwhile and what the merge needs."""
+    latest = revisions.versions_of(current).first()
+    user = latest.revision.user if latest else None
+    who = (user.get_full_name() or user.username) if user else "Someone"
     when = date_format(timezone.localtime(current.updated_at), "j F Y, H:i:s")
-    if latest and latest.revision.user:
-        who = latest.revision.user.get_full_name() or latest.revision.user.username
-    loaded = next(
-        (v for v in versions if v.field_dict.get("edit_version") == loaded_version),
-        None,
-    )
+    conflicts = ", ".join(c.label for c in merge.unresolved())
+    if not stale:
+        return [
+            f"You and {who} both changed {conflicts}: choose which version of "
+            "each to keep, then save again. Nothing was saved."
+        ]
     lines = [
-        f"{who} saved this article at {when}, after you opened it. Your changes "
-        "were not saved; they are still in the form below. Compare with the "
-        "saved version, merge what you need and save again."
+        f"{who} saved this article at {when}, after you opened it. Your "
+        "changes were not saved yet: they are merged with theirs in the form "
+        "below. Check it and save again."
     ]
-    if loaded is not None:
-        changes = revisions.compare(
-            revisions.snapshot(loaded), revisions.current_snapshot(current)
+    if merge.taken:
+        lines.append(
+            f"Their changes are in the form: {', '.join(merge.taken_labels())}."
         )
-        if current.status != loaded.field_dict.get("status"):
-            lines.append(f"Status is now: {current.get_status_display()}.")
-        lines += [f"Changed meanwhile – {c.label}: {c.new[:300]}" for c in changes]
+    if conflicts:
+        lines.append(
+            f"You both changed {conflicts}: choose below which version of each to keep."
+        )
+    if not merge.base_found:
+        lines.append(
+            "The version you opened is no longer in the history, so every "
+            "difference from the saved article is shown as a choice."
+        )
     return lines
 
 

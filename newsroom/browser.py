@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.cache import cache
+from django.test import tag
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS_DIR = Path(settings.BASE_DIR) / "test-artifacts"
+# `make screenshots` sets this to docs/screenshots: the pictures in
+# docs/editors.md are taken by the browser tests that walk through the screens.
+SCREENSHOTS_DIR = os.environ.get("NEWSROOM_SCREENSHOTS_DIR", "")
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 ENABLE_HINT = (
     "Browser tests need Chromium from Debian: `apt-get install chromium` "
@@ -68,6 +72,7 @@ SKIP_REASON = "" if browser_required() else missing_browser()
 
 
 @unittest.skipIf(SKIP_REASON, f"{SKIP_REASON} {ENABLE_HINT}")
+@tag("browser")
 class BrowserTestCase(StaticLiveServerTestCase):
     """A live server and one headless Chromium per class, a new page per test.
 
@@ -148,6 +153,14 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def url(self, path):
         return self.live_server_url + path
+
+    def screenshot(self, page, name):
+        """Keep a picture of `page` for the docs, when screenshots are asked
+        for (NEWSROOM_SCREENSHOTS_DIR); otherwise do nothing."""
+        if not SCREENSHOTS_DIR:
+            return
+        Path(SCREENSHOTS_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(SCREENSHOTS_DIR) / f"{name}.png", full_page=True)
 
     def _callTestMethod(self, method):
         # Keep a screenshot of the page a failing test left behind.

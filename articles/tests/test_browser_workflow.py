@@ -185,28 +185,31 @@ class EditorialWorkflowTests(BrowserTestCase):
         article.refresh_from_db()
         self.assertEqual(article.headline, new_headline)
 
-        # The second, working on the copy from before, is refused.
+        # The second, working on the copy from before, changed the standfirst
+        # and the headline too: refused, with the merge screen.
         second.locator("#id_standfirst").fill(new_standfirst)
+        second.locator("#id_headline").fill("Bridge shut")
         second.get_by_role("button", name="Save", exact=True).click()
         errors = second.locator(".errorlist.nonfield li")
         expect(errors.first).to_contain_text("erin saved this article at")
-        expect(errors.first).to_contain_text(
-            "after you opened it. Your changes were not saved; they are still in "
-            "the form below."
-        )
-        expect(errors.filter(has_text="Changed meanwhile")).to_have_text(
-            [f"Changed meanwhile – Headline: {new_headline}"]
-        )
-        # The form keeps what the second editor had: their standfirst, and the
-        # headline as it was when they opened the article.
+        expect(errors.first).to_contain_text("Your changes were not saved yet")
+        conflict = second.get_by_role("group", name="Headline")
+        expect(conflict).to_contain_text(new_headline)
+        expect(conflict).to_contain_text("Bridge shut")
         expect(second.locator("#id_standfirst")).to_have_value(new_standfirst)
-        expect(second.locator("#id_headline")).to_have_value(old_headline)
         article.refresh_from_db()
         self.assertEqual(article.headline, new_headline)
         self.assertEqual(article.standfirst, old_standfirst)
+        self.screenshot(second, "merge-screen")
 
-        # Merged as the message asks, the next save is stored as the form has it.
-        second.locator("#id_headline").fill(new_headline)
+        # Saving again without choosing is refused again.
+        second.get_by_role("button", name="Save", exact=True).click()
+        expect(errors.first).to_contain_text("You and erin both changed Headline")
+        article.refresh_from_db()
+        self.assertEqual(article.headline, new_headline)
+
+        # Keeping the colleague's headline stores both changes.
+        conflict.get_by_label("Keep the saved version").check()
         second.get_by_role("button", name="Save", exact=True).click()
         expect(second).to_have_url(self.url("/admin/articles/article/"))
         expect(second.locator(".messagelist .success")).to_contain_text(

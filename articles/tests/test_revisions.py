@@ -131,35 +131,144 @@ class LostUpdateTests(TestCase):
         cls.second = make_user("sam", "Editor")
         cls.section = make_section("World News", slug="world")
 
-    def test_second_save_from_an_outdated_copy_is_refused_and_keeps_its_input(self):
+    def open_and_save(self, user, article, opened=None, **changes):
+        """Log in as `user` and post the article's form as it was `opened`
+        (by default: now), with `changes`."""
+        self.client.force_login(user)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        return self.client.post(
+            url, {**(opened or change_form_data(article)), **changes}
+        )
+
+    def resubmit(self, response, **choices):
+        """Post the merge screen's form again as the browser shows it."""
+        form = response.context["adminform"].form
+        data = {key: form.data.getlist(key) for key in form.data}
+        data.update(choices)
+        return self.client.post(response.wsgi_request.path, data)
+
+    def test_stale_save_is_refused_with_the_colleagues_changes_merged_in(self):
         article = make_article(
             "Original headline", section=self.section, standfirst="Original."
         )
-        url = reverse("admin:articles_article_change", args=[article.pk])
         opened_by_second = change_form_data(article)
+        response = self.open_and_save(self.first, article, headline="By Fiona")
+        self.assertEqual(response.status_code, 302)
 
-        self.client.force_login(self.first)
-        first_save = change_form_data(article, headline="Headline by Fiona")
-        self.assertEqual(self.client.post(url, first_save).status_code, 302)
-
-        self.client.force_login(self.second)
-        second_save = {**opened_by_second, "standfirst": "Standfirst by Sam."}
-        response = self.client.post(url, second_save)
+        response = self.open_and_save(
+            self.second, article, opened_by_second, standfirst="Standfirst by Sam."
+        )
         self.assertEqual(response.status_code, 200)
         errors = " ".join(response.context["adminform"].form.non_field_errors())
         self.assertIn("Fiona First saved this article", errors)
-        self.assertIn("Headline: Headline by Fiona", errors)
+        self.assertIn("Their changes are in the form: Headline.", errors)
+        # The form now holds both: Fiona's headline and Sam's standfirst.
+        self.assertContains(response, 'value="By Fiona"')
         self.assertContains(response, "Standfirst by Sam.")
+        self.assertNotContains(response, "merge-conflict")
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.headline, article.standfirst), ("By Fiona", "Original.")
+        )
+
+        self.assertEqual(self.resubmit(response).status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.headline, article.standfirst), ("By Fiona", "Standfirst by Sam.")
+        )
+
+    def test_a_conflicting_field_needs_a_choice_and_a_blind_save_is_refused_again(self):
+        article = make_article("Original headline", section=self.section)
+        opened_by_second = change_form_data(article)
+        self.open_and_save(self.first, article, headline="Headline by Fiona")
+        response = self.open_and_save(
+            self.second, article, opened_by_second, headline="Headline by Sam"
+        )
+        self.assertEqual(response.status_code, 200)
+        conflicts = response.context["adminform"].form.merge.conflicts
+        self.assertEqual(
+            [(c.label, c.mine, c.theirs) for c in conflicts],
+            [("Headline", "Headline by Sam", "Headline by Fiona")],
+        )
+        self.assertContains(response, 'name="merge_choice_headline"', count=2)
+
+        # Saving again without choosing is refused again, however often.
+        for _ in range(2):
+            response = self.resubmit(response)
+            self.assertEqual(response.status_code, 200)
+            errors = " ".join(response.context["adminform"].form.non_field_errors())
+            self.assertIn("You and Fiona First both changed Headline", errors)
+            article.refresh_from_db()
+            self.assertEqual(article.headline, "Headline by Fiona")
+
+        self.assertEqual(
+            self.resubmit(response, merge_choice_headline="mine").status_code, 302
+        )
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Headline by Sam")
+
+    def test_choosing_the_saved_version_keeps_it_and_saves_the_rest(self):
+        article = make_article("Original headline", section=self.section)
+        opened_by_second = change_form_data(article)
+        self.open_and_save(self.first, article, headline="Headline by Fiona")
+        response = self.open_and_save(
+            self.second,
+            article,
+            opened_by_second,
+            headline="Headline by Sam",
+            seo_title="SEO by Sam",
+            tags="Diplomacy",
+        )
+        response = self.resubmit(response, merge_choice_headline="theirs")
+        self.assertEqual(response.status_code, 302)
         article.refresh_from_db()
         self.assertEqual(article.headline, "Headline by Fiona")
-        self.assertEqual(article.standfirst, "Original.")
+        self.assertEqual(article.seo_title, "SEO by Sam")
+        self.assertEqual(list(article.tags.names()), ["Diplomacy"])
 
-        # Having seen the conflict, the second editor saves what the form holds.
-        form = response.context["adminform"].form
-        resubmit = {**second_save, "loaded_version": form["loaded_version"].value()}
-        self.assertEqual(self.client.post(url, resubmit).status_code, 302)
+    def test_a_save_meanwhile_during_the_merge_shows_the_merge_again(self):
+        article = make_article("Original headline", section=self.section)
+        opened_by_second = change_form_data(article)
+        self.open_and_save(self.first, article, headline="Headline by Fiona")
+        response = self.open_and_save(
+            self.second, article, opened_by_second, headline="Headline by Sam"
+        )
         article.refresh_from_db()
-        self.assertEqual(article.standfirst, "Standfirst by Sam.")
+        self.open_and_save(self.first, article, headline="Fiona again")
+        self.client.force_login(self.second)
+        response = self.resubmit(response, merge_choice_headline="theirs")
+        self.assertEqual(response.status_code, 200)
+        (conflict,) = response.context["adminform"].form.merge.conflicts
+        self.assertEqual((conflict.theirs, conflict.choice), ("Fiona again", ""))
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Fiona again")
+
+    def test_fields_and_tags_only_the_colleague_changed_are_kept(self):
+        other = make_section("Politics", slug="politics")
+        article = make_article("Original headline", section=self.section)
+        opened_by_second = change_form_data(article)
+        self.open_and_save(
+            self.first,
+            article,
+            section=str(other.pk),
+            tags="Talks, Trade",
+            featured="on",
+        )
+        response = self.open_and_save(
+            self.second, article, opened_by_second, standfirst="By Sam."
+        )
+        self.assertEqual(response.status_code, 200)
+        merge = response.context["adminform"].form.merge
+        self.assertEqual(
+            set(merge.taken_labels()),
+            {"Section", "Tags", "Featured"},
+        )
+        self.assertEqual(self.resubmit(response).status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual(article.section, other)
+        self.assertTrue(article.featured)
+        self.assertEqual(sorted(article.tags.names()), ["Talks", "Trade"])
+        self.assertEqual(article.standfirst, "By Sam.")
 
     def test_form_without_a_loaded_version_is_refused(self):
         article = make_article("Headline", section=self.section)
