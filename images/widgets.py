@@ -31,6 +31,10 @@ class ImageChooserWidget(ForeignKeyRawIdWidget):
         image = Image.objects.filter(pk=value).first() if value else None
         context["image"] = image
         context["thumbnail"] = thumbnail_html(image, size=120) if image else ""
-        context["add_url"] = reverse("admin:images_image_add") + "?_to_field=id"
+        # The admin opens related pop-ups at this address as it is: it must ask
+        # for the pop-up response that hands the new image back to this field.
+        context["add_url"] = (
+            reverse("admin:images_image_add") + "?_to_field=id&_popup=1"
+        )
         context["summary_url"] = reverse("admin:images_image_summary", args=[0])
         return context

@@ -153,3 +153,34 @@ class EditorImageTests(TemporaryMediaMixin, BrowserTestCase):
         expect(figure.locator("figcaption")).to_contain_text("The estuary at low tide.")
         expect(figure.locator("figcaption")).to_contain_text("Newsroom / Edith Tor")
         self.assert_no_console_errors()
+
+    def test_writer_uploads_a_new_lead_image_from_the_article_form(self):
+        from playwright.sync_api import expect
+
+        section = make_section("Nature Desk", slug="nature")
+        self.log_in()
+        page = self.page
+        page.goto(self.url("/admin/articles/article/add/"))
+        page.get_by_label("Headline").fill("Otters are back")
+        page.get_by_label("Section").select_option(label=section.name)
+        with page.expect_popup() as popup_info:
+            page.get_by_role("link", name="Upload a new image").click()
+        popup = popup_info.value
+        popup.locator("#id_file").set_input_files(
+            {
+                "name": "otter.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": picture_bytes((1200, 800)),
+            }
+        )
+        popup.get_by_label("Alt text").fill("An otter on the riverbank")
+        click_closing_popup(popup.get_by_role("button", name="Save", exact=True))
+        image = Image.objects.get()
+        expect(page.locator("#id_lead_image")).to_have_value(str(image.pk))
+        expect(page.locator(".image-chooser")).to_contain_text(
+            "An otter on the riverbank"
+        )
+        self.assert_no_console_errors()
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator(".messagelist .success").first).to_be_visible()
+        self.assertEqual(Article.objects.get().lead_image, image)
