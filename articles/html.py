@@ -49,6 +49,8 @@ EDITOR_EXTENSIONS = {
     "Caption": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "History": True,
+    # django-prose-editor turns the browser's spell-check off unless told.
+    "NoSpellCheck": False,
 }
 
 

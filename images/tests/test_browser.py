@@ -124,6 +124,8 @@ class EditorImageTests(TemporaryMediaMixin, BrowserTestCase):
         page.get_by_label("Section").select_option(label=section.name)
         editor_area = page.locator(".field-body .ProseMirror[contenteditable=true]")
         editor_area.click()
+        # The browser checks the spelling of what the editor types.
+        self.assertNotEqual(editor_area.get_attribute("spellcheck"), "false")
         page.keyboard.type("The water went out.")
         page.locator(".field-body .prose-menubar__button[title='figure']").click()
         dialog = page.locator("dialog[open]")
