@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,6 +27,7 @@ from newsroom.background import (
     TaskResultStatus,
     stalled_task_count,
 )
+from newsroom.widgets import ZonedSplitDateTime
 
 from . import bulk, presence, revisions, workflow
 from .forms import ArticleAdminForm
@@ -62,8 +64,13 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = "Byline (in order)"
 
 
+# Times are entered in the newsroom's zone, named beside every time field.
+ZONED_TIMES = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    formfield_overrides = ZONED_TIMES
     extra = 0
     fields = ["kind", "text", "published_at"]
     verbose_name_plural = "Corrections, clarifications and updates"
@@ -128,6 +135,7 @@ class TagChoiceForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    formfield_overrides = ZONED_TIMES
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     object_history_template = "admin/articles/article/history.html"
@@ -648,5 +656,5 @@ def workflow_state(article):
     if article.is_live():
         return "live", "Live"
     if article.is_scheduled():
-        return "scheduled", "Scheduled"
+        return "scheduled", f"Scheduled for {workflow.zoned_time(article.publish_at)}"
     return article.status, article.get_status_display()

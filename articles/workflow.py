@@ -102,10 +102,20 @@ def allowed_transitions(user, article):
 
 
 def transition_label(transition, article):
-    """Return the button text, e.g. "Schedule" for a future publish time."""
+    """Return the button text, e.g. "Schedule for Tue 5 Dec, 09:00
+    (Europe/London)" for a future publish time."""
     if transition.name == "publish" and article.publish_at > timezone.now():
-        return "Schedule"
+        return f"Schedule for {zoned_time(article.publish_at)}"
     return transition.label
+
+
+def zoned_time(moment):
+    """Return a time as editors read it: "Tue 5 Dec, 09:00 (Europe/London)"."""
+    local = timezone.localtime(moment)
+    return (
+        f"{local:%a} {local.day} {local:%b, %H:%M} "
+        f"({timezone.get_current_timezone_name()})"
+    )
 
 
 @dataclass(frozen=True)

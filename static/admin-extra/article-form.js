@@ -80,8 +80,94 @@ function presence() {
   setInterval(refresh, 60_000);
 }
 
+// The offset of a time zone from UTC at an instant, in milliseconds.
+function zoneOffset(zone, instant) {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instant));
+  const part = (type) => Number(parts.find((p) => p.type === type).value);
+  const asUtc = Date.UTC(
+    part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"),
+  );
+  return asUtc - instant;
+}
+
+// [year, month, day] of a date as the admin's date field holds it, or null.
+function enteredDate(value) {
+  const text = value.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (iso) return iso.slice(1).map(Number);
+  // The admin's own parser (core.js) in the site's input formats (jsi18n).
+  if (typeof window.get_format !== "function" || !String.prototype.strptime) return null;
+  for (const format of window.get_format("DATE_INPUT_FORMATS")) {
+    if (text.split(/[.\-/]/).length !== format.split(/[.\-/]/).length) continue;
+    const date = text.strptime(format);
+    if (!Number.isNaN(date.getTime())) {
+      return [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+    }
+  }
+  return null;
+}
+
+// The instant of an entered date and time ("09:00[:00]") in a zone, or null.
+function zonedInstant(date, time, zone) {
+  const day = enteredDate(date);
+  const t = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time.trim());
+  if (!day || !t) return null;
+  const wall = Date.UTC(day[0], day[1] - 1, day[2], t[1], t[2], t[3] || 0);
+  const guess = wall - zoneOffset(zone, wall);
+  return wall - zoneOffset(zone, guess);
+}
+
+// "Tue 5 Dec, 09:00 (Europe/London)", as the server writes it.
+function zonedLabel(instant, zone) {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(new Date(instant));
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("weekday")} ${part("day")} ${part("month")}, ${part("hour")}:${part("minute")} (${zone})`;
+}
+
+// The Publish button says "Schedule for …" while the entered time is ahead.
+function scheduleButton() {
+  const button = document.querySelector('button[name="_transition"][value="publish"]');
+  const date = document.getElementById("id_publish_at_0");
+  const time = document.getElementById("id_publish_at_1");
+  const zoneNote = document.querySelector(".field-publish_at [data-time-zone]");
+  if (!button || !date || !time || !zoneNote) return;
+  const zone = zoneNote.dataset.timeZone;
+  const update = () => {
+    const instant = zonedInstant(date.value, time.value, zone);
+    button.textContent =
+      instant !== null && instant > Date.now()
+        ? `Schedule for ${zonedLabel(instant, zone)}`
+        : "Publish";
+  };
+  for (const input of [date, time]) {
+    input.addEventListener("input", update);
+    input.addEventListener("change", update);
+  }
+  // The calendar and clock shortcuts set values without events; time passes.
+  setInterval(update, 1000);
+  update();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   lengthHints();
   wordCount();
   presence();
+  scheduleButton();
 });
