@@ -32,6 +32,14 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(signals.shown_row_deleted, sender=model)
         # New permissions (new models, new apps) reach the role groups.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="sync-roles")
+        from images.usage import register_public_use
+
+        # Images on live and scheduled articles change only through editors.
+        register_public_use(
+            lambda image: article.objects.may_become_live()
+            .showing_image(image)
+            .exists()
+        )
         from .search import repair_sqlite_index
 
         post_migrate.connect(repair_sqlite_index, dispatch_uid="repair-search-index")

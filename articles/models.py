@@ -130,6 +130,14 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.scheduled(now=after).aggregate(first=first)["first"]
 
+    def showing_image(self, image):
+        """Return articles that lead with the library image or show it in
+        their body (as images/embeds.py marks it: data-file)."""
+        return self.filter(
+            models.Q(lead_image=image)
+            | models.Q(body__contains=f'data-file="{image.pk}"')
+        )
+
     def in_section(self, section):
         """Return articles filed in the section or any section below it."""
         return self.filter(section_id__in=section.descendant_ids())

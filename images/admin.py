@@ -160,6 +160,10 @@ class ImageAdmin(admin.ModelAdmin):
             image.file.url,
         )
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
