@@ -348,7 +348,16 @@ class ArticleAdmin(admin.ModelAdmin):
             for t in workflow.allowed_transitions(request.user, article)
         ]
         if obj is not None:
-            context["other_editors"] = presence.mark_editing(obj.pk, request.user)
+            may_change = self.has_change_permission(request, obj)
+            context["other_editors"] = presence.note(
+                obj.pk, request.user, present=may_change
+            )
+            if not may_change:
+                # The form is read-only: its workflow buttons (a writer's
+                # "Withdraw submission") post to a page of their own.
+                context["workflow_action_url"] = reverse(
+                    "admin:articles_article_transition", args=[obj.pk]
+                )
             context["preview_links"] = obj.preview_links.usable()
             context["can_share_preview"] = workflow.can_share_preview(request.user, obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
@@ -370,6 +379,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 "<int:pk>/editing/",
                 view(self.still_editing),
                 name="articles_article_editing",
+            ),
+            path(
+                "<int:pk>/workflow/",
+                view(self.apply_transition),
+                name="articles_article_transition",
             ),
             path(
                 "<int:pk>/preview/",
@@ -423,8 +437,30 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @method_decorator(never_cache)
     def still_editing(self, request, pk):
+        """The edit page's heartbeat: who else has it open, and whether they
+        changed anything; the caller counts only if it may change it."""
         article = self._article(request, pk)
-        return JsonResponse({"others": presence.mark_editing(article.pk, request.user)})
+        others = presence.note(
+            article.pk,
+            request.user,
+            present=self.has_change_permission(request, article),
+            editing=request.GET.get("editing") == "1",
+        )
+        return JsonResponse({"others": others})
+
+    @method_decorator(require_POST)
+    def apply_transition(self, request, pk):
+        """Take a workflow step without saving content, from a read-only
+        form (workflow.apply checks who may take which step)."""
+        article = self._article(request, pk)
+        name = request.POST.get("_transition", "")
+        if name not in workflow.TRANSITIONS:
+            raise PermissionDenied
+        step = workflow.transition(article, name, user=request.user)
+        self.message_user(
+            request, f"“{article}”: {step.action} done.", messages.SUCCESS
+        )
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     @method_decorator(never_cache)
     def preview(self, request, pk):
@@ -527,6 +563,24 @@ class ArticleAdmin(admin.ModelAdmin):
     def restore_revision(self, request, pk, version_id):
         article = self._article(request, pk, edit=True)
         version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+        readers_see_it = article.is_live() or article.is_scheduled()
+        if readers_see_it and request.POST.get("confirm") != "yes":
+            # Readers see a live article's restored content at once: ask.
+            return TemplateResponse(
+                request,
+                "admin/articles/article/restore_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "original": article,
+                    "version": version,
+                    "title": f"Restore an old revision of “{article}”?",
+                    "changes": revisions.compare(
+                        revisions.current_snapshot(article),
+                        revisions.snapshot(version),
+                    ),
+                },
+            )
         revisions.restore(article, version, user=request.user)
         self.message_user(
             request,

@@ -1,5 +1,13 @@
+from taggit.apps import TaggitAppConfig
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, pre_delete
+
+
+class TagsConfig(TaggitAppConfig):
+    """django-taggit's app under the name editors know it by (not "Taggit")."""
+
+    verbose_name = "Tags"
 
 
 class ArticlesConfig(AppConfig):
@@ -36,9 +44,9 @@ class ArticlesConfig(AppConfig):
 
         # Images on live and scheduled articles change only through editors.
         register_public_use(
-            lambda image: article.objects.may_become_live()
-            .showing_image(image)
-            .exists()
+            lambda image: (
+                article.objects.may_become_live().showing_image(image).exists()
+            )
         )
         from .search import repair_sqlite_index
 

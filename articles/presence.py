@@ -1,4 +1,11 @@
-"""Who has an article open in the admin: kept in the cache for a few minutes."""
+"""Who has an article open in the admin, and who is changing it: kept in the
+shared cache for a few minutes.
+
+Only people who may change the article count: someone who can only read it
+is not about to overwrite anything. Someone who opened the form is "open";
+once they change something in it (the edit page's heartbeat says so) they
+are "editing" until they save or leave.
+"""
 
 import time
 
@@ -11,19 +18,27 @@ def _key(article_id):
     return f"article-editors:{article_id}"
 
 
-def mark_editing(article_id, user):
-    """Note that the user has the article open now; return the others, newest first."""
+def note(article_id, user, *, present=True, editing=False):
+    """Note that the user has the article open now (when `present`), changing
+    it when `editing`; return the others, newest first, as dicts with name,
+    minutes (since last seen) and editing."""
     now = time.time()
-    editors = {
+    people = {
         user_id: entry
         for user_id, entry in (cache.get(_key(article_id)) or {}).items()
         if now - entry["at"] < WINDOW_SECONDS
     }
-    editors[user.pk] = {"name": user.get_full_name() or user.username, "at": now}
-    cache.set(_key(article_id), editors, WINDOW_SECONDS)
+    if present:
+        name = user.get_full_name() or user.username
+        people[user.pk] = {"name": name, "at": now, "editing": editing}
+        cache.set(_key(article_id), people, WINDOW_SECONDS)
     others = [
-        {"name": entry["name"], "minutes": int((now - entry["at"]) // 60)}
-        for user_id, entry in editors.items()
+        {
+            "name": entry["name"],
+            "minutes": int((now - entry["at"]) // 60),
+            "editing": entry.get("editing", False),
+        }
+        for user_id, entry in people.items()
         if user_id != user.pk
     ]
     return sorted(others, key=lambda entry: entry["minutes"])

@@ -2,9 +2,10 @@
 
     draft ──submit──▶ in review ──publish──▶ published ──unpublish──▶ unpublished
       ▲                  │                   (scheduled while its
-      └────return────────┘                    time is in the future)
+      └─return/withdraw──┘                    time is in the future)
 
-Writers create articles, edit their own drafts and submit them. Editors (the
+Writers create articles, edit their own drafts, submit them and may withdraw
+a submission to work on it again. Editors (the
 `articles.publish_article` permission) edit any article and publish, schedule,
 unpublish and correct. Every step is recorded as a WorkflowEvent.
 """
@@ -70,6 +71,18 @@ TRANSITIONS = {
             frozenset({Status.DRAFT, Status.UNPUBLISHED}),
             Status.REVIEW,
             can_submit,
+        ),
+        Transition(
+            # The writer takes a submission back to work on it more.
+            "withdraw",
+            "Withdraw submission",
+            frozenset({Status.REVIEW}),
+            Status.DRAFT,
+            lambda user, article: (
+                not is_editor(user)
+                and user.has_perm("articles.change_article")
+                and article.is_owned_by(user)
+            ),
         ),
         Transition(
             "return",

@@ -122,22 +122,6 @@ class Image(models.Model):
             )
         ]
 
-    def may_be_changed_by(self, user):
-        """Return True if `user` may replace the file or the description.
-
-        Changing an image that readers see (or will see at a scheduled time)
-        is an editor's decision; anyone else may change only images they
-        uploaded themselves that readers do not see yet.
-        """
-        from .usage import is_seen_by_readers
-
-        if user.has_perm("images.change_any_image"):
-            return True
-        if not user.has_perm("images.change_image"):
-            return False
-        own = self.uploaded_by_id is not None and self.uploaded_by_id == user.pk
-        return own and not is_seen_by_readers(self)
-
     def __str__(self):
         return Truncator(self.alt_text or self.original_filename).chars(80)
 
@@ -157,6 +141,22 @@ class Image(models.Model):
         from .tasks import generate_renditions
 
         enqueue_on_commit(generate_renditions, self.pk)
+
+    def may_be_changed_by(self, user):
+        """Return True if `user` may replace the file or the description.
+
+        Changing an image that readers see (or will see at a scheduled time)
+        is an editor's decision; anyone else may change only images they
+        uploaded themselves that readers do not see yet.
+        """
+        from .usage import is_seen_by_readers
+
+        if user.has_perm("images.change_any_image"):
+            return True
+        if not user.has_perm("images.change_image"):
+            return False
+        own = self.uploaded_by_id is not None and self.uploaded_by_id == user.pk
+        return own and not is_seen_by_readers(self)
 
     def attach(self, upload):
         """Use a CleanUpload (see images.uploads) as this image's file."""

@@ -175,11 +175,17 @@ class EditorialWorkflowTests(BrowserTestCase):
         second.goto(change_url)
         expect(second.locator("#id_standfirst")).to_have_value(old_standfirst)
         expect(second.locator(".presence-warning")).to_contain_text(
-            "Also open for editing: erin (just now)."
+            "Also open: erin (reading it, just now)."
         )
 
-        # The first editor saves a new headline.
-        first.locator("#id_headline").fill(new_headline)
+        # The first editor changes the headline: the second sees it at once.
+        with first.expect_response(lambda response: "/editing/" in response.url):
+            first.locator("#id_headline").fill(new_headline)
+        second.reload()
+        expect(second.locator(".presence-warning")).to_contain_text(
+            "erin (changing it, just now)"
+        )
+        # And saves it.
         first.get_by_role("button", name="Save and continue editing").click()
         expect(first.locator(".messagelist .success")).to_contain_text(
             ["was changed successfully"]

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
@@ -83,9 +84,18 @@ class RevisionTests(TestCase):
         self.save_through_admin(
             headline="Rewritten", tags="Trade", section=str(self.politics.pk)
         )
-        response = self.client.post(
-            reverse("admin:articles_article_restore", args=[self.article.pk, first.pk])
+        restore = reverse(
+            "admin:articles_article_restore", args=[self.article.pk, first.pk]
         )
+        # The article is live: restoring asks first, showing what changes.
+        response = self.client.post(restore)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "This article is live")
+        self.assertContains(response, "<ins>First headline</ins>", html=True)
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.headline, "Rewritten")
+
+        response = self.client.post(restore, {"confirm": "yes"})
         self.assertEqual(response.status_code, 302)
         self.article.refresh_from_db()
         self.assertEqual(self.article.headline, "First headline")
@@ -280,16 +290,35 @@ class LostUpdateTests(TestCase):
         article.refresh_from_db()
         self.assertEqual(article.headline, "Headline")
 
-    def test_edit_page_shows_who_else_has_it_open(self):
+    def test_edit_page_shows_who_else_has_it_open_and_who_is_changing_it(self):
+        cache.clear()  # who had which article open in other tests
         article = make_article("Headline", section=self.section)
         url = reverse("admin:articles_article_change", args=[article.pk])
+        heartbeat = reverse("admin:articles_article_editing", args=[article.pk])
         self.client.force_login(self.first)
         self.client.get(url)
         self.client.force_login(self.second)
         response = self.client.get(url)
-        self.assertContains(response, "Also open for editing:")
-        self.assertContains(response, "Fiona First (just now)")
-        heartbeat = self.client.get(
-            reverse("admin:articles_article_editing", args=[article.pk])
-        )
-        self.assertEqual(heartbeat.json()["others"][0]["name"], "Fiona First")
+        self.assertContains(response, "Also open:")
+        self.assertContains(response, "Fiona First (reading it, just now)")
+
+        # Fiona types: her page's heartbeat says so.
+        self.client.force_login(self.first)
+        self.client.get(heartbeat, {"editing": "1"})
+        self.client.force_login(self.second)
+        (other,) = self.client.get(heartbeat).json()["others"]
+        self.assertEqual((other["name"], other["editing"]), ("Fiona First", True))
+        self.assertContains(self.client.get(url), "Fiona First (changing it, just now)")
+
+    def test_people_who_may_only_read_the_article_are_not_counted(self):
+        cache.clear()  # who had which article open in other tests
+        writer = make_user("wes", "Writer")
+        article = make_article("Headline", section=self.section)
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        heartbeat = reverse("admin:articles_article_editing", args=[article.pk])
+        self.client.force_login(writer)  # a live article: the writer reads it
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.get(heartbeat, {"editing": "1"})
+        self.client.force_login(self.first)
+        self.assertNotContains(self.client.get(url), "Also open:")
+        self.assertEqual(self.client.get(heartbeat).json()["others"], [])

@@ -26,6 +26,7 @@ EXPECTED = {
     ("submit", Status.DRAFT): {"owner", "editor", "administrator"},
     ("submit", Status.UNPUBLISHED): {"editor", "administrator"},
     ("return", Status.REVIEW): {"editor", "administrator"},
+    ("withdraw", Status.REVIEW): {"owner"},
     ("publish", Status.DRAFT): {"editor", "administrator"},
     ("publish", Status.REVIEW): {"editor", "administrator"},
     ("publish", Status.UNPUBLISHED): {"editor", "administrator"},
@@ -120,6 +121,18 @@ class AdminWorkflowPermissionTests(RoleFixtures, TestCase):
         url = reverse("admin:articles_article_change", args=[article.pk])
         return self.client.post(url, change_form_data(article, **extra))
 
+    def take_step(self, user, article, name):
+        """Press the workflow button as the change page offers it: in the
+        form, or (on a read-only page) posting to the workflow page."""
+        self.client.force_login(user)
+        page = self.client.get(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+        action_url = page.context and page.context.get("workflow_action_url")
+        if action_url:
+            return self.client.post(action_url, {"_transition": name})
+        return self.post_change(user, article, _transition=name)
+
     def test_writer_posting_publish_directly_is_refused_and_nothing_changes(self):
         article = self.article_in(Status.DRAFT)
         response = self.post_change(
@@ -169,9 +182,7 @@ class AdminWorkflowPermissionTests(RoleFixtures, TestCase):
             for role in ROLES:
                 with self.subTest(step=name, status=status, role=role):
                     article = self.article_in(status)
-                    response = self.post_change(
-                        self.users[role], article, _transition=name
-                    )
+                    response = self.take_step(self.users[role], article, name)
                     article.refresh_from_db()
                     if role in allowed_roles:
                         self.assertEqual(response.status_code, 302)
@@ -181,6 +192,50 @@ class AdminWorkflowPermissionTests(RoleFixtures, TestCase):
                     else:
                         self.assertEqual(response.status_code, 403)
                         self.assertEqual(article.status, status)
+
+    def test_a_refusal_explains_itself_on_a_page_of_the_site(self):
+        article = self.article_in(Status.DRAFT)
+        response = self.post_change(self.users["owner"], article, _transition="publish")
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "<h1>You may not do that</h1>", status_code=403)
+        self.assertContains(
+            response, "You may not publish this article.", status_code=403
+        )
+        self.assertContains(response, "Back to the editorial desk", status_code=403)
+        self.assertContains(response, 'rel="stylesheet"', status_code=403)
+
+    def test_tags_are_called_tags_in_the_admin(self):
+        self.client.force_login(self.users["editor"])
+        page = self.client.get(reverse("admin:index"))
+        self.assertContains(page, ">Tags</a>")
+        self.assertNotContains(page, "Taggit")
+
+    def test_writer_withdraws_a_submission_from_its_read_only_page(self):
+        article = self.article_in(Status.REVIEW)
+        self.client.force_login(self.users["owner"])
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        page = self.client.get(url)
+        self.assertContains(page, 'value="withdraw"')
+        self.assertContains(page, "Withdraw submission")
+        self.assertNotContains(page, 'name="_save"')  # read-only while in review
+        response = self.client.post(
+            page.context["workflow_action_url"], {"_transition": "withdraw"}
+        )
+        self.assertRedirects(response, url)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Status.DRAFT)
+        self.assertEqual(article.workflow_events.first().action, "withdraw")
+        # A draft again: the writer edits it, and may submit it again.
+        self.assertContains(self.client.get(url), 'value="submit"')
+        # Another writer may not withdraw it, nor take other steps that way.
+        article = self.article_in(Status.REVIEW)
+        self.client.force_login(self.users["writer"])
+        action_url = reverse("admin:articles_article_transition", args=[article.pk])
+        for name in ["withdraw", "publish", "explode"]:
+            response = self.client.post(action_url, {"_transition": name})
+            self.assertEqual(response.status_code, 403)
+        article.refresh_from_db()
+        self.assertEqual(article.status, Status.REVIEW)
 
     def test_change_form_offers_only_the_allowed_buttons(self):
         article = self.article_in(Status.DRAFT)

@@ -55,28 +55,45 @@ function wordCount() {
   update();
 }
 
+// Whether the editor has changed anything in the form since it was opened.
+const formState = { changed: false, listeners: [] };
+
+function trackChanges() {
+  const form = document.getElementById("article_form");
+  if (!form) return;
+  const changed = () => {
+    const first = !formState.changed;
+    formState.changed = true;
+    for (const listener of formState.listeners) listener(first);
+  };
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+}
+
 function presence() {
   const box = document.querySelector("[data-presence-url]");
   if (!box) return;
+  const describe = (o) =>
+    `${o.name} (${o.editing ? "changing it" : "reading it"}, ${o.minutes ? `${o.minutes} min ago` : "just now"})`;
   const refresh = async () => {
     try {
-      const response = await fetch(box.dataset.presenceUrl, { credentials: "same-origin" });
+      const url = `${box.dataset.presenceUrl}?editing=${formState.changed ? 1 : 0}`;
+      const response = await fetch(url, { credentials: "same-origin" });
       if (!response.ok) return;
       const { others } = await response.json();
       box.replaceChildren();
       if (others.length) {
         const note = document.createElement("p");
         note.className = "presence-warning";
-        const names = others
-          .map((o) => `${o.name} (${o.minutes ? `${o.minutes} min ago` : "just now"})`)
-          .join(", ");
-        note.textContent = `Also open for editing: ${names}. Save often; a save based on an outdated copy is refused.`;
+        note.textContent = `Also open: ${others.map(describe).join(", ")}. Save often; a save based on an outdated copy leads to a merge.`;
         box.append(note);
       }
     } catch {
       // Presence is a courtesy; the server refuses conflicting saves anyway.
     }
   };
+  // Others learn at once that this editor started changing the article.
+  formState.listeners.push((first) => first && refresh());
   setInterval(refresh, 60_000);
 }
 
@@ -166,6 +183,7 @@ function scheduleButton() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  trackChanges();
   lengthHints();
   wordCount();
   presence();
