@@ -29,7 +29,7 @@ from newsroom.background import (
 )
 from newsroom.widgets import ZonedSplitDateTime
 
-from . import bulk, presence, revisions, workflow
+from . import autosave, bulk, presence, revisions, workflow
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Correction, PreviewLink
 from .previews import render_preview, unsaved_preview
@@ -300,6 +300,8 @@ class ArticleAdmin(admin.ModelAdmin):
             # Raises PermissionDenied (403, nothing saved) when not allowed.
             step = workflow.apply(obj, name, user=request.user, publish_at=chosen)
         super().save_model(request, obj, form, change)
+        # Saved: the autosaved working copy has done its job.
+        autosave.discard(request.user, obj if change else None)
         if step is not None:
             workflow.record(obj, step, user=request.user)
             request.workflow_step = step
@@ -343,6 +345,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # under the Content-Security-Policy only with this request's nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         article = obj or Article(status=Status.DRAFT, created_by=request.user)
+        self._offer_working_copy(request, context, obj)
         context["workflow_buttons"] = [
             (t.name, workflow.transition_label(t, article))
             for t in workflow.allowed_transitions(request.user, article)
@@ -362,6 +365,35 @@ class ArticleAdmin(admin.ModelAdmin):
             context["can_share_preview"] = workflow.can_share_preview(request.user, obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
+    def _offer_working_copy(self, request, context, obj):
+        """Autosave: where the form keeps its unsaved changes, and (on
+        opening it) the changes kept from before, if they differ."""
+        may_edit = (
+            self.has_change_permission(request, obj)
+            if obj is not None
+            else self.has_add_permission(request)
+        )
+        if not may_edit:
+            return
+        context["autosave_url"] = self._autosave_url(obj, "")
+        copy = autosave.find(request.user, obj)
+        if request.method != "GET" or copy is None:
+            return
+        form_class = type(context["adminform"].form)
+        changes = autosave.differences(copy, form_class, obj)
+        if not changes:
+            copy.delete()  # nothing in it that is not saved
+            return
+        context["working_copy"] = copy
+        context["working_copy_changes"] = changes
+        context["restore_url"] = self._autosave_url(obj, "restore")
+        context["discard_url"] = self._autosave_url(obj, "discard")
+
+    @staticmethod
+    def _autosave_url(obj, action):
+        name = f"admin:articles_article_autosave{'_' + action if action else ''}"
+        return reverse(name, kwargs={"pk": obj.pk} if obj is not None else {})
+
     def response_change(self, request, obj):
         if "_transition" in request.POST:
             return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
@@ -375,6 +407,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
         return [
             path("tags/", view(self.tag_suggestions), name="articles_article_tags"),
+            *[
+                path(
+                    f"{prefix}autosave/{action}",
+                    view(handler),
+                    name=f"articles_article_autosave{name}",
+                )
+                for prefix in ["", "<int:pk>/"]
+                for action, handler, name in [
+                    ("", self.keep_working_copy, ""),
+                    ("restore/", self.restore_working_copy, "_restore"),
+                    ("discard/", self.discard_working_copy, "_discard"),
+                ]
+            ],
             path(
                 "<int:pk>/editing/",
                 view(self.still_editing),
@@ -447,6 +492,55 @@ class ArticleAdmin(admin.ModelAdmin):
             editing=request.GET.get("editing") == "1",
         )
         return JsonResponse({"others": others})
+
+    # Autosave (articles/autosave.py): the editor's own working copy.
+
+    def _editable(self, request, pk):
+        """The article to keep changes of (None: a new one), if allowed."""
+        if pk is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        return self._article(request, pk, edit=True)
+
+    @method_decorator(require_POST)
+    def keep_working_copy(self, request, pk=None):
+        article = self._editable(request, pk)
+        try:
+            copy = autosave.store(request.user, article, request.POST)
+        except autosave.TooLarge as error:
+            return JsonResponse({"error": str(error)}, status=413)
+        saved_at = timezone.localtime(copy.saved_at).strftime("%H:%M:%S")
+        return JsonResponse({"saved_at": saved_at})
+
+    @method_decorator(require_POST)
+    def restore_working_copy(self, request, pk=None):
+        """Open the form with the kept changes in it, as if just posted; the
+        form refuses to save that post (articles/forms.py), the editor saves."""
+        article = self._editable(request, pk)
+        copy = autosave.find(request.user, article)
+        form_url = (
+            reverse("admin:articles_article_change", args=[pk])
+            if pk
+            else reverse("admin:articles_article_add")
+        )
+        if copy is None:
+            self.message_user(
+                request, "There are no unsaved changes to restore.", messages.INFO
+            )
+            return redirect(form_url)
+        request._post = autosave.as_posted(copy)
+        object_id = str(pk) if pk else None
+        return self.changeform_view(request, object_id, form_url=form_url)
+
+    @method_decorator(require_POST)
+    def discard_working_copy(self, request, pk=None):
+        article = self._editable(request, pk)
+        autosave.discard(request.user, article)
+        self.message_user(request, "The unsaved changes are discarded.")
+        if pk is None:
+            return redirect(reverse("admin:articles_article_add"))
+        return redirect(reverse("admin:articles_article_change", args=[pk]))
 
     @method_decorator(require_POST)
     def apply_transition(self, request, pk):

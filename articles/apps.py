@@ -1,16 +1,19 @@
-from taggit.apps import TaggitAppConfig
+from taggit import apps as taggit_apps
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, pre_delete
 
 
-class TagsConfig(TaggitAppConfig):
-    """django-taggit's app under the name editors know it by (not "Taggit")."""
+class TagsConfig(taggit_apps.TaggitAppConfig):
+    """django-taggit's app under the name editors know it by (not "Taggit"),
+    named in INSTALLED_APPS; never the articles app's own configuration."""
 
+    default = False
     verbose_name = "Tags"
 
 
 class ArticlesConfig(AppConfig):
+    default = True
     name = "articles"
 
     def ready(self):

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
-from . import merging, revisions, workflow
+from . import autosave, merging, revisions, workflow
 from .models import Article
 from .search import clean_query as search_clean_query
 
@@ -84,6 +84,12 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and self.check_conflicts:
             self.merge_with_saved(cleaned)
         self.refuse_unconfirmed_backdate(cleaned)
+        if autosave.is_restore(self.data):
+            raise forms.ValidationError(
+                "Your unsaved changes are back in the form. Check them, then "
+                "save; until you do, the article is as it was.",
+                code="restored",
+            )
         return cleaned
 
     def chosen_publish_at(self):

@@ -617,3 +617,42 @@ class PreviewLink(models.Model):
     def is_usable(self):
         """Return True if the link still opens the preview."""
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class WorkingCopy(models.Model):
+    """An editor's unsaved changes to an article's form, kept by autosave.
+
+    Never the article itself: only its editor sees it, and it is offered back
+    when they open the article again (articles/autosave.py). `article` is
+    empty for a new article that was never saved.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="working_copies",
+    )
+    # The form as the browser posts it: {field name: [values]}.
+    data = models.JSONField()
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "working copies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], name="one_working_copy_per_article"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="one_working_copy_of_a_new_article",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Unsaved changes of {self.user} to {self.article or 'a new article'}"

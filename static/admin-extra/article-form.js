@@ -182,8 +182,62 @@ function scheduleButton() {
   update();
 }
 
+// Autosave (articles/autosave.py): a few seconds after the editor stops
+// typing, and when the tab goes away, the form goes to the editor's own
+// working copy, never to the article. Leaving a changed form asks first.
+const AUTOSAVE_IDLE_MS = 2000;
+
+function autosave() {
+  const form = document.getElementById("article_form");
+  const status = document.querySelector("[data-autosave-url]");
+  if (!form || !status) return;
+  const url = status.dataset.autosaveUrl;
+  let timer = null;
+  let unsent = false;
+  let submitting = false;
+  const send = async () => {
+    timer = null;
+    if (submitting) return;
+    unsent = false;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+      });
+      const answer = await response.json();
+      status.textContent = response.ok
+        ? `Your unsaved changes are kept for you (${answer.saved_at}). Save to publish them to the article.`
+        : `Your changes could not be kept automatically: ${answer.error || response.status}. Save soon.`;
+    } catch {
+      unsent = true;
+      status.textContent = "Your changes could not be kept automatically (offline?). Save soon.";
+    }
+  };
+  formState.listeners.push(() => {
+    unsent = true;
+    clearTimeout(timer);
+    timer = setTimeout(send, AUTOSAVE_IDLE_MS);
+  });
+  form.addEventListener("submit", (event) => {
+    // "Preview changes" opens another tab; this page stays.
+    if (event.submitter && event.submitter.formTarget === "_blank") return;
+    submitting = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (formState.changed && !submitting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  window.addEventListener("pagehide", () => {
+    if (unsent && !submitting) navigator.sendBeacon(url, new FormData(form));
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   trackChanges();
+  autosave();
   lengthHints();
   wordCount();
   presence();
