@@ -370,6 +370,9 @@ class Article(models.Model):
             ),
             # Sitemaps and feeds ask when the site last changed.
             models.Index(fields=["updated_at"], name="article_updated_idx"),
+            # The admin's article list in its order (Meta.ordering): any page
+            # is read from the index, not sorted from the whole table.
+            models.Index(fields=["-publish_at", "-id"], name="article_list_order_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,16 @@
+import json
+
 from django.conf import settings
-from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
+from django.core.paginator import (
+    EmptyPage,
+    InvalidPage,
+    Page,
+    PageNotAnInteger,
+    Paginator,
+)
+from django.db import connections
 from django.http import Http404
+from django.utils.functional import cached_property
 
 # Beyond any archive, and within what every database takes as an OFFSET.
 MAX_OFFSET = 10**9
@@ -69,3 +79,66 @@ def paginate(request, queryset, per_page=None, *, counted=False):
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
         raise Http404(str(error)) from error
+
+
+# Counting fewer rows takes a millisecond or two: worth an exact figure.
+ESTIMATE_FROM = 2_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """The admin's article list: on PostgreSQL, a list the planner expects to
+    be long is not counted but estimated (the row estimate of the list's own
+    query, from the statistics ANALYZE and autovacuum keep), and rounded to
+    show that it is an estimate.
+
+    Counting grows with what is counted: every article (9 ms at 100,000),
+    every article with a common tag (12,529 of them, 45 ms) or word; and an
+    editor learns nothing from it that a close figure does not tell. Short
+    lists and other databases are counted. Pages past an estimate that fell
+    short still open while they hold rows.
+    """
+
+    estimated = False
+
+    @cached_property
+    def count(self):
+        rows = estimated_rows(self.object_list)
+        if rows is not None and rows >= ESTIMATE_FROM:
+            self.estimated = True
+            # Two significant digits: 12,422 is shown as 12,000.
+            return round(rows, 2 - len(str(rows)))
+        return super().count
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1 or (number - 1) * self.per_page > MAX_OFFSET:
+            raise EmptyPage("That page contains no results")
+        return number
+
+    def page(self, number):
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        page = self._get_page(
+            self.object_list[bottom : bottom + self.per_page], number, self
+        )
+        # Evaluated here (and kept by the queryset) to find an empty page.
+        if number > 1 and not page.object_list:
+            raise EmptyPage("That page contains no results")
+        return page
+
+
+def estimated_rows(queryset):
+    """Return how many rows PostgreSQL's planner expects `queryset` to give,
+    or None on another database."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    # Without the columns, joins and order the rows do not need: less to plan.
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])

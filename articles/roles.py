@@ -43,8 +43,15 @@ EDITOR_PERMISSIONS = [
     "articles.change_correction",
     "articles.delete_correction",
     "articles.delete_previewlink",
+    "images.change_any_image",
     "images.delete_image",
     "related.view_dailyviewcount",
+    # Front-page curation.
+    *(
+        f"frontpage.{action}_{model}"
+        for model in ("block", "pinnedarticle")
+        for action in ("add", "change", "delete", "view")
+    ),
     "taggit.change_tag",
 ]
 

@@ -12,7 +12,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField
+from django.db.models import F, FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
@@ -78,6 +78,18 @@ def search_articles(queryset, text):
     if connection.vendor == "postgresql":
         return _search_postgresql(queryset, text)
     return _search_sqlite(queryset, text)
+
+
+def match_q(text):
+    """Return a Q object for the articles matching `text` (the search index,
+    not a scan of every row), or None if it has no words to look for."""
+    text = clean_query(text)
+    if not query_terms(text):
+        return None
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return Q(search_vector=query)
+    return Q(pk__in=RawSQL(FTS_MATCH_SQL, [fts5_expression(text)]))  # noqa: S611
 
 
 def _search_postgresql(queryset, text):

@@ -15,7 +15,11 @@ timed requests are the ones a browser sends:
 (c) publishing a draft: the change form's POST with the workflow's "Publish"
     button (the drafts of (a));
 (d) the bulk "Add a tag" action on 500 live articles: the changelist's POST
-    with the tag chosen (`apply`), as the action's confirmation page sends it.
+    with the tag chosen (`apply`), as the action's confirmation page sends it;
+
+and the article list (the admin's changelist) as an editor opens it: its
+first page, page 50, filtered by the most used tag, and the search box
+(`minister`), before any of the above changes the data.
 
 Each is repeated (median; (b) rotates over live articles, half the newest and
 half spread over the archive, as the reader bench does) and measured with
@@ -66,6 +70,17 @@ SAVE_MAX_QUERIES = 60
 SAVE_MAX_RATIO = 3.0
 SAVE_MAX_GROWTH = 1.2
 BULK_MAX_MS = 2000
+LIST_MAX_GROWTH = 1.5
+# List loads are short: more of them for a steadier median.
+LIST_REPEATS = 3
+LIST_DEEP_PAGE = 50
+LIST_SEARCH = "minister"
+LIST_LOADS = [
+    ("list_first", "The list's first page"),
+    ("list_deep", f"Page {LIST_DEEP_PAGE} (or the last)"),
+    ("list_tag", "Filtered by the most used tag"),
+    ("list_search", f"Searched for “{LIST_SEARCH}”"),
+]
 ACTIONS = [
     ("draft", "(a) Create a draft (add form)"),
     ("headline", "(b) Headline save of a live article"),
@@ -326,6 +341,9 @@ def child(options):
 
     log("warm-up")
     client.get(ADMIN)
+
+    log(f"the article list: {LIST_REPEATS * repeats} loads of each")
+    results.update(list_loads(client, timed, LIST_REPEATS * repeats))
     create_draft(0)
     headline_save(sample[-1], 0)
 
@@ -392,6 +410,55 @@ def child(options):
     results["bulk_timeout"] = options.bulk_timeout
     json.dump(results, sys.stdout)
     sys.stdout.write("\n")
+
+
+def list_loads(client, timed, repeats):
+    """Time the article list (the admin's changelist) as an editor opens it."""
+    from taggit.models import Tag
+
+    from django.contrib import admin
+    from django.db.models import Count
+
+    from articles.models import Article
+
+    tag = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).order_by(
+        "-uses", "pk"
+    )[0]
+    # Page 50, or the last page if the list has fewer (at 100 a page).
+    per_page = admin.site.get_model_admin(Article).list_per_page
+    deep = min(LIST_DEEP_PAGE, -(-Article.objects.count() // per_page))
+    paths = {
+        "list_first": ADMIN,
+        "list_deep": f"{ADMIN}?p={deep}",
+        "list_tag": f"{ADMIN}?tags__id__exact={tag.pk}",
+        "list_search": f"{ADMIN}?q={LIST_SEARCH}",
+    }
+    figures = {
+        "list_tags": Tag.objects.count(),
+        "list_per_page": per_page,
+        "list_tag": {"name": tag.name, "uses": tag.uses},
+        "list_deep": {"page": deep},
+    }
+    for key, path in paths.items():
+        timed("get", path)  # a warm-up: the first request of its kind
+        runs = []
+        for _ in range(repeats):
+            response, figure = timed("get", path)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path} answered {response.status_code}")
+            figure["kb"] = len(response.content) / 1024
+            # The request's own work: its Python's CPU and its queries' time
+            # (wall time adds the waits for cores other processes hold).
+            figure["work_ms"] = figure["cpu_ms"] + figure["sql_ms"]
+            runs.append(figure)
+        figures[key] = {
+            **figures.get(key, {}),
+            **summary(runs),
+            "kb": statistics.median(run["kb"] for run in runs),
+            "work_ms": statistics.median(run["work_ms"] for run in runs),
+            "path": path,
+        }
+    return figures
 
 
 def task_backend_name(settings):
@@ -691,7 +758,69 @@ def report_lines(results):
     )
     lines += ["", *(f"- {note}" for note in notes)]
     lines += ["", *targets_lines(done), *breakdown_lines(done[-1])]
-    return lines
+    return lines + list_lines(done)
+
+
+def list_lines(done):
+    """The report's section on the article list (Markdown)."""
+    done = [result for result in done if result["editor"].get("list_first")]
+    if not done:
+        return []
+    lines = [
+        "## The article list (admin changelist), in process",
+        "",
+        "The editor of the section above opens the article list before any of "
+        "its requests changes the data; median of "
+        f"{LIST_REPEATS * done[0]['editor']['repeats']} loads after one warm-up, "
+        "measured as above; work is CPU + SQL, the request's own work (wall time "
+        "adds the waits for cores that other processes hold); KB is the page's "
+        "HTML.",
+        "",
+        "| Articles | Tags | Load | Queries | SQL ms | CPU ms | Work ms | Wall ms "
+        "| KB |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in done:
+        figures = result["editor"]
+        for key, label in LIST_LOADS:
+            figure = figures[key]
+            if key == "list_tag":
+                label += f" (“{figure['name']}”, {figure['uses']:,} articles)"
+            if key == "list_deep":
+                label = f"Page {figure['page']} ({figures['list_per_page']} a page)"
+            lines.append(
+                f"| {result['size']:,} | {figures['list_tags']:,} | {label} "
+                f"| {figure['queries']:,.0f} | {fmt(figure['sql_ms'])} "
+                f"| {fmt(figure['cpu_ms'])} | {fmt(figure['work_ms'])} "
+                f"| {fmt(figure['wall_ms'])} | {fmt(figure['kb'])} |"
+            )
+    if len(done) < 2:
+        return [*lines, ""]
+    first, last = done[0], done[-1]
+    lines += [
+        "",
+        f"Growth from {first['size']:,} to {last['size']:,} articles (target: "
+        f"queries and work at most {LIST_MAX_GROWTH} × those at "
+        f"{first['size']:,}; work is CPU + SQL, the database's work included):",
+        "",
+        "| Load | Queries | SQL | CPU | Work | Wall | KB | Target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    names = ("queries", "sql_ms", "cpu_ms", "work_ms", "wall_ms", "kb")
+    for key, label in LIST_LOADS:
+        small, large = first["editor"][key], last["editor"][key]
+        ratios = {
+            name: large[name] / small[name] if small.get(name) else None
+            for name in names
+        }
+        ok = ratios["queries"] <= LIST_MAX_GROWTH and (
+            ratios["work_ms"] <= LIST_MAX_GROWTH
+        )
+        cells = [
+            "–" if ratios[name] is None else f"{ratios[name]:.2f} ×" for name in names
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {verdict(ok)} |")
+    return [*lines, ""]
 
 
 def action_label(key, label, figures):

@@ -71,6 +71,10 @@ BODY_WORDS = {
 }
 BYLINE_SIZES, BYLINE_WEIGHTS = (1, 2, 3), (72, 22, 6)
 TAG_ZIPF_EXPONENT = 1.3
+# Stories about a person are tagged with the name, as newsrooms do: the long
+# tail that makes the tag count grow with the archive (about 10,000 tags at
+# 100,000 articles, from the first names and surnames of common.toml).
+PERSON_TAG_SHARE = 0.5
 SLUG_BASE_LENGTH = 180
 INSERT_BATCH = 5000
 # Stories ending in these windows before now, beyond the even spread over the
@@ -249,6 +253,7 @@ class Story:
         "hot",
         "index",
         "lead",
+        "person_tag",
         "size",
         "slots",
         "span",
@@ -281,6 +286,9 @@ class ArticleGenerator:
         self.seed = seed
         # Demo content, not secrets: a seeded, reproducible generator is the point.
         self.rng = random.Random(seed)  # noqa: S311
+        # Person tags have their own draws: the rest of the content stays
+        # what the seed gave before they were added.
+        self.person_rng = random.Random(f"{seed}-people")  # noqa: S311
         self.days = days
         self.now = now
         self.common, self.topics, authors = vocabulary()
@@ -375,6 +383,9 @@ class ArticleGenerator:
         place = story.slots["place"].removeprefix("the ")
         if rng.random() < 0.3 and (tag_name(place), place) not in story.tags:
             story.tags.append((tag_name(place), place))
+        story.person_tag = (
+            f"{first} {last}" if self.person_rng.random() < PERSON_TAG_SHARE else None
+        )
         story.size = rng.choices(STORY_SIZES, weights=STORY_SIZE_WEIGHTS)[0]
         story.lead = rng.choice(self.desks[topic.key])
         story.headlines = set()
@@ -439,6 +450,8 @@ class ArticleGenerator:
         draft.story = story.index
         draft.topic = topic.key
         draft.tags = [name for name, _ in tags]
+        if story.person_tag and story.person_tag not in draft.tags:
+            draft.tags.append(story.person_tag)
         draft.author_slugs = self._byline(story)
         # Follow-ups are read less than the story's first report.
         draft.hot = story.hot * (1.0 if position == 0 else rng.uniform(0.1, 0.7))

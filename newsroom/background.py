@@ -22,7 +22,7 @@ import logging
 from datetime import timedelta
 
 from django.db import connections, transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -210,3 +210,73 @@ def stalled_task_count():
         status=TaskResultStatus.READY,
         run_after__lt=timezone.now() - STALLED_AFTER,
     ).count()
+
+
+def _database_queue():
+    """Return the queue's results table for the default backend, or None if
+    tasks run in the process that enqueues them (no queue to watch)."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    return DBTaskResult.objects.filter(backend_name=backend.alias)
+
+
+def oldest_due_task_wait():
+    """Return how many seconds the oldest due task has waited for a worker
+    (0 when none waits), or None without a database queue."""
+    from django_tasks_db.models import get_date_max
+
+    runs = _database_queue()
+    if runs is None:
+        return None
+    now = timezone.now()
+    # A task enqueued without `run_after` is due from its enqueue time.
+    due = runs.filter(status=TaskResultStatus.READY).aggregate(
+        deferred=Min("run_after", filter=Q(run_after__lte=now)),
+        undeferred=Min("enqueued_at", filter=Q(run_after=get_date_max())),
+    )
+    oldest = min((when for when in due.values() if when is not None), default=now)
+    return max((now - oldest).total_seconds(), 0.0)
+
+
+def periodic_task_runs():
+    """Return {periodic task path: (when it last ran or None, its interval in
+    seconds)}, or None without a database queue.
+
+    A periodic run enqueues its successor as it ends, so the waiting run's
+    enqueue time is when the task last ran; one being run counts as running
+    now. None: no run waits or runs, so no worker ever started the chain.
+    """
+    runs = _database_queue()
+    if runs is None:
+        return None
+    if not _discovered:
+        autodiscover_modules("tasks")
+        _discovered.append(True)
+    intervals = {
+        a_task.module_path: every() for a_task, every in periodic_tasks.items()
+    }
+    last_runs = dict(
+        runs.filter(status=TaskResultStatus.READY, task_path__in=intervals)
+        .values("task_path")
+        .annotate(enqueued=Max("enqueued_at"))
+        .values_list("task_path", "enqueued")
+    )
+    if len(last_runs) < len(intervals):
+        # Rare (only while a run is under way): no index serves this one.
+        now = timezone.now()
+        running = runs.filter(
+            status=TaskResultStatus.RUNNING,
+            task_path__in=set(intervals) - set(last_runs),
+            started_at__gt=now - STALE_RUN,
+        )
+        last_runs.update(
+            (path, now) for path in running.values_list("task_path", flat=True)
+        )
+    return {path: (last_runs.get(path), every) for path, every in intervals.items()}
+
+
+_discovered = []

@@ -30,6 +30,12 @@ Transactions:
   appends to: related/signals.py keeps one batch of changed articles per
   transaction, and starts a new one when no callback of the last is waiting
   (Django's TestCase.captureOnCommitCallbacks reads the same list).
+- `commit_callbacks_version()`: that list itself, for its identity. Django appends
+  to it in place and replaces it whenever it drops callbacks (a rollback,
+  a savepoint's rollback, the commit that runs them), so an unchanged
+  identity means no callback was dropped: related/signals.py asks that
+  first, for every article saved, instead of scanning a list that a large
+  import grows to tens of thousands of entries.
 
 The article page's query, prepared on PostgreSQL (reading/page_query.py):
 
@@ -47,6 +53,13 @@ The article page's query, prepared on PostgreSQL (reading/page_query.py):
 - `column_and_converters()`: `Field.get_col()`, the `Col` expression's
   `get_db_converters()` and `connection.ops.get_db_converters()`, the
   converters the ORM applies to each column of a row it reads.
+
+Logging:
+
+- `mark_response_logged()`: the `_has_been_logged` attribute of a response,
+  which `django.utils.log.log_response()` checks before logging a 4xx or 5xx
+  answer and sets after: the page cache logs a 503 for an unreachable
+  database as one line of its own, with the cause (reading/pagecache.py).
 
 No longer used: the test runner once wrapped `django.test.runner._init_worker`
 and read `_worker_id` to give each parallel worker its own cache keys; it now
@@ -147,3 +160,25 @@ def commit_callbacks(using=None):
     from django.db import transaction
 
     return [entry[1] for entry in transaction.get_connection(using).run_on_commit]
+
+
+def commit_callbacks_version(using=None):
+    """Return a token that stays the same (`is`) while no waiting commit
+    callback has been dropped (rolled back or run); appending keeps it.
+
+    The token is the list itself, not its id(): holding it keeps a replaced
+    list alive, so that a new list can never reuse its address. Never change
+    it."""
+    from django.db import transaction
+
+    return transaction.get_connection(using).run_on_commit
+
+
+# Logging ------------------------------------------------------------------------
+
+
+def mark_response_logged(response):
+    """Keep Django from logging `response` again ("Service Unavailable: /path"),
+    when the application logged it already: `response._has_been_logged`, which
+    `django.utils.log.log_response()` checks and sets."""
+    response._has_been_logged = True

@@ -1,6 +1,8 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 
+from django.conf import settings
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """Send the site's strict policy; let the admin keep its style attributes.
@@ -17,3 +19,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 "style-src": [SELF, UNSAFE_INLINE],
             }
         return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Add settings.PERMISSIONS_POLICY to every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -9,6 +9,7 @@ variables are listed in docs/operations.md.
 
 import os
 import warnings
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -52,7 +53,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the site of newsroom/signin.py: two-factor sign-in.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,7 +67,14 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "csp",
-    "taggit",
+    # Sign-in: lockout after repeated failures, one-time codes (TOTP).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # manage.py backup and restore (newsroom/backups.py).
+    "dbbackup",
+    # django-taggit, shown in the admin as "Tags" (articles/apps.py).
+    "articles.apps.TagsConfig",
     "reversion",
     "django_prose_editor",
     "ninja",
@@ -79,25 +88,43 @@ INSTALLED_APPS = [
     "sections",
     "related",
     "images",
+    # The editors' desk: front-page curation and the dashboard.
+    "frontpage",
+    "dashboard",
     # The reader's side, above the apps it shows (they never import it).
     "reading",
     "demo",
+    # Moving a WordPress site in (manage.py import_wordpress); nothing imports it.
+    "wordpress",
     "api",
 ]
 
 MIDDLEWARE = [
+    # Permissions-Policy on every answer, cached pages and probes included.
+    "newsroom.middleware.PermissionsPolicyMiddleware",
+    # /healthz and /readyz, before the HTTPS redirect, host check and page
+    # cache (newsroom/health.py).
+    "newsroom.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old addresses (WordPress's ?p=123, /2013/01/10/slug/) that no URL
+    # pattern matches: 301 to the article (reading/redirects.py).
+    "reading.redirects.FormerURLMiddleware",
     # Serves cached pages before the middleware below runs (pagecache.py).
     "reading.pagecache.PageCacheMiddleware",
+    # Tags pages for shared HTTP caches' purges; stored with them (purge.py).
+    "reading.purge.CacheTagsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    # Turns a sign-in refused for too many failures into its page (last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -138,6 +165,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # runs on a connection: the article page's query (reading/page_query.py).
     # Off for connection poolers that cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database server fails a request within seconds instead
+    # of holding a worker for minutes (cached pages are served meanwhile).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the content version that keeps cached pages exact, so every
@@ -195,6 +228,31 @@ if NEWSROOM_SINGLE_PROCESS and not REDIS_URL:
     # commits, so that the content version they move is the one pages use.
     _tasks = "django.tasks" if find_spec("django.tasks") else "django_tasks"
     TASKS = {"default": {"BACKEND": f"{_tasks}.backends.immediate.ImmediateBackend"}}
+
+# Sign-in (newsroom/signin.py, docs/operations.md "Signing in"). django-axes
+# counts failed sign-ins per account and per address; either reaching the
+# limit refuses sign-in (429) until the lockout ends or an administrator
+# unlocks it. A wrong one-time code counts as a failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("NEWSROOM_SIGNIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Lockouts are logged (warnings, with the account and address); not each
+# attempt, nor the version banner at start.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = []
+# Editors and Administrators (and superusers) must sign in with a one-time
+# code from an authenticator app; others may choose to.
+NEWSROOM_REQUIRE_2FA = env_bool("NEWSROOM_REQUIRE_2FA")
+OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -278,8 +336,12 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
 )
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies are sent over HTTPS only. Behind a proxy that terminates TLS keep
+# them secure and set DJANGO_BEHIND_TLS_PROXY; false only for a site served
+# over plain HTTP end to end (then sign-in would fail without it).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
+    "DJANGO_SECURE_COOKIES", not DEBUG
+)
 SECURE_HSTS_SECONDS = int(
     os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000")
 )
@@ -289,6 +351,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Browser features no page of the site uses, refused for it and its frames.
+PERMISSIONS_POLICY = os.environ.get(
+    "NEWSROOM_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "usb=(), browsing-topics=()",
+)
 
 # No inline scripts anywhere. The admin's rich-text editor loads an import map,
 # which is allowed through a per-request nonce (see articles.admin).
@@ -310,13 +379,21 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Refusals (403) are logged as one line, without a traceback.
+    "filters": {"one_line_403": {"()": "newsroom.logs.ForbiddenOnOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_403"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -331,13 +408,20 @@ NEWSROOM_PAGE_SIZE = 20
 NEWSROOM_POPULAR_DAYS = 7
 # A reader's repeat reads of one article within this many seconds count once.
 NEWSROOM_VIEW_DEDUPE_SECONDS = 30 * 60
-# Beacons one client may send per minute before they are refused (429).
+# Beacons one address may send per minute, whatever browsers it claims to
+# be, before they are refused (429).
 NEWSROOM_VIEW_RATE_LIMIT = int(os.environ.get("NEWSROOM_VIEW_RATE_LIMIT", "60"))
+# Reads of one article counted per address and day, whatever browsers it
+# claims to be (readers behind one office or home address share it).
+NEWSROOM_VIEW_ADDRESS_CAP = int(os.environ.get("NEWSROOM_VIEW_ADDRESS_CAP", "20"))
 # How often buffered reads reach the database (flush_view_counts, or the demo).
 NEWSROOM_VIEW_FLUSH_SECONDS = int(os.environ.get("NEWSROOM_VIEW_FLUSH_SECONDS", "60"))
 # Behind a load balancer, the request header holding the reader's address,
 # e.g. HTTP_X_FORWARDED_FOR. Used only, hashed, to count repeat reads once.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")
+# How many proxies of yours append to that header: the client's address is
+# that many entries from its end (what comes before, a client can forge).
+NEWSROOM_CLIENT_IP_PROXIES = int(os.environ.get("NEWSROOM_CLIENT_IP_PROXIES", "1"))
 # Feeds carry the whole article body instead of the standfirst.
 NEWSROOM_FEED_FULL_TEXT = env_bool("NEWSROOM_FEED_FULL_TEXT")
 
@@ -359,9 +443,45 @@ NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 # under the content version, so uncached pages skip those queries too.
 NEWSROOM_FRAGMENT_CACHE = env_bool("NEWSROOM_FRAGMENT_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+# While one request renders a page that changed, others get its previous copy
+# for at most this long after the change (never after a retraction), or wait
+# for the new one as long, at most.
+NEWSROOM_PAGE_STALE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_STALE_SECONDS", "2"))
+# A page's last copy is kept this long, to be served when the database is
+# unreachable.
+NEWSROOM_PAGE_STALE_IF_ERROR_SECONDS = int(
+    os.environ.get("NEWSROOM_PAGE_STALE_IF_ERROR_SECONDS", "3600")
+)
 # Cache-Control for browsers and for a CDN in front of the site.
 NEWSROOM_BROWSER_MAX_AGE = int(os.environ.get("NEWSROOM_BROWSER_MAX_AGE", "0"))
 NEWSROOM_CDN_MAX_AGE = int(os.environ.get("NEWSROOM_CDN_MAX_AGE", "30"))
 NEWSROOM_CDN_STALE_SECONDS = int(os.environ.get("NEWSROOM_CDN_STALE_SECONDS", "30"))
+# Shared HTTP caches in front (Varnish, deploy/varnish/default.vcl): base
+# URLs that get a BAN of every page when the content version moves
+# (reading/purge.py), and how long each may take to answer, in seconds.
+NEWSROOM_HTTP_CACHES = env_list("NEWSROOM_HTTP_CACHES")
+if any(not url.startswith(("http://", "https://")) for url in NEWSROOM_HTTP_CACHES):
+    raise ImproperlyConfigured(
+        "NEWSROOM_HTTP_CACHES must list http:// or https:// addresses, "
+        f"e.g. http://127.0.0.1:6081, not {os.environ['NEWSROOM_HTTP_CACHES']!r}."
+    )
+NEWSROOM_HTTP_CACHE_TIMEOUT = float(
+    os.environ.get("NEWSROOM_HTTP_CACHE_TIMEOUT", "0.5")
+)
+
+# /readyz fails when the oldest due task has waited longer than this, or a
+# periodic task is this much later than its interval (no worker running).
+NEWSROOM_READY_MAX_TASK_WAIT = int(
+    os.environ.get("NEWSROOM_READY_MAX_TASK_WAIT", "120")
+)
+
+# Backups (manage.py backup / restore, newsroom/backups.py): the folder new
+# backups go into by default.
+NEWSROOM_BACKUP_DIR = Path(os.environ.get("NEWSROOM_BACKUP_DIR", BASE_DIR / "backups"))
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "newsroom.backups.SqliteConnector",
+}
+# Failures are raised and logged; dbbackup would also mail ADMINS.
+DBBACKUP_SEND_EMAIL = False
 
 TEST_RUNNER = "newsroom.test_runner.NewsroomTestRunner"

@@ -148,3 +148,36 @@ class TransactionInternalsTests(TestCase):
             transaction.on_commit(callback)
             self.assertIs(commit_callbacks()[-1], callback)
             self.assertEqual(len(transaction.get_connection().run_on_commit[-1]), 3)
+
+    def test_the_callbacks_version_moves_only_when_callbacks_are_dropped(self):
+        from django.db import transaction
+
+        from newsroom.django_private import commit_callbacks_version
+
+        with transaction.atomic():
+            transaction.on_commit(print)
+            kept = commit_callbacks_version()
+            transaction.on_commit(print)
+            self.assertIs(commit_callbacks_version(), kept)  # appended
+            try:
+                with transaction.atomic():
+                    transaction.on_commit(print)
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+            self.assertIsNot(commit_callbacks_version(), kept)  # dropped
+
+
+class LoggingInternalsTests(SimpleTestCase):
+    def test_a_response_marked_logged_is_not_logged_again(self):
+        from django.http import HttpRequest, HttpResponse
+        from django.utils.log import log_response
+
+        response = HttpResponse(status=503)
+        django_private.mark_response_logged(response)
+        with self.assertNoLogs("django.request"):
+            log_response("%s", "again", response=response, request=HttpRequest())
+        unmarked = HttpResponse(status=503)
+        with self.assertLogs("django.request", level="ERROR"):
+            log_response("%s", "once", response=unmarked, request=HttpRequest())
+        self.assertIs(unmarked._has_been_logged, True)

@@ -79,7 +79,8 @@ class NewsroomTestRunner(DiscoverRunner):
         # Tests request 404s and 403s on purpose; their log lines are noise.
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
         # Tasks run at once in tests; their start and end lines are noise too.
-        for name in ("django_tasks", "django.tasks", "newsroom.background"):
+        # So are django-axes' lockout warnings (tests lock accounts out).
+        for name in ("django_tasks", "django.tasks", "newsroom.background", "axes"):
             logging.getLogger(name).setLevel(logging.ERROR)
         # Uploaded and generated images (demo content too) go to a folder of
         # their own, removed after the run, never to the project's media/.

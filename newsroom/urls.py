@@ -8,7 +8,12 @@ from django.views.generic import TemplateView
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} editorial"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
 
+# A database out of reach answers 503 with Retry-After, never 500.
+handler500 = "reading.pagecache.server_error"
+
 urlpatterns = [
+    # The editors' dashboard, inside the admin (before its catch-all).
+    path("admin/dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin).
     path(

@@ -6,6 +6,7 @@ class ReadingConfig(AppConfig):
     verbose_name = "Reading"
 
     def ready(self):
+        from frontpage.models import Block
         from related.counting import RANKING_KEY
 
         from . import display, pagecache, receivers
@@ -16,3 +17,5 @@ class ReadingConfig(AppConfig):
             signal.connect(receiver, sender=sender)
         # Every article page shows the Popular posts ranking.
         pagecache.read_with_content_version(RANKING_KEY)
+        # A scheduled front-page block takes its place at its second.
+        pagecache.also_changes_at(Block.objects.next_live_from)

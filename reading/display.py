@@ -425,8 +425,10 @@ def related_lists_stored(sender, article_ids, without=None, **kwargs):
     if article_ids is None:  # every list (e.g. all computed again)
         article_ids = ArticleDisplayData.objects.values_list("pk", flat=True)
     if copy_related(article_ids, without=without):
-        # Lists stored by a task, after the editor's transaction, too.
-        bump_content_version()
+        # Lists stored by a task, after the editor's transaction, too. An
+        # article leaving the lists because it left the site moved the
+        # retraction version when it left.
+        bump_content_version(retracts=False)
 
 
 def shown_row_removed(sender, instance, article_ids, **kwargs):

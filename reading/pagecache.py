@@ -17,10 +17,22 @@ get 304) and CDN-friendly Cache-Control.
 Views opt in with `cache_for_readers`; `PageCacheMiddleware` near the top of
 the middleware stack looks pages up and stores them, so that a hit skips
 sessions, CSRF, authentication, templates and the database altogether.
+
+Concurrent misses of one page render it once: the first takes a short lock
+in the shared cache, the others get the page's previous copy while it
+renders (for at most NEWSROOM_PAGE_STALE_SECONDS after the change that made
+it stale) or wait for the new one (as long, at most), then render it
+themselves. A previous copy is never served after a change that takes
+something off the site (an unpublished article): such a change also moves
+the *retraction version*, and a copy is only served stale under the
+retraction version it was rendered under. When the database is unreachable,
+a page's last copy is served (stale) under the same rule, and a page without
+one answers 503 with Retry-After.
 """
 
 import hashlib
 import logging
+import sys
 import time
 from datetime import UTC, datetime
 from functools import lru_cache, wraps
@@ -28,7 +40,7 @@ from functools import lru_cache, wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import (
@@ -36,10 +48,15 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
+from django.utils.html import escape
+
+from newsroom.django_private import mark_response_logged
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:content-version"
+# Moves with the content version when a change takes something off the site.
+RETRACTION_KEY = "pagecache:retraction-version"
 # Headers that belong to one answer, not to the page.
 UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 
@@ -54,15 +71,24 @@ def content_version():
     return version
 
 
-def bump_content_version(**kwargs):
+def bump_content_version(*, retracts=True, **kwargs):
     """Make every cached page stale at once. Safe as a signal receiver.
 
     The version moves now and again when the transaction commits: a page
     rendered in between, from data not yet committed, would otherwise stay
     cached under the new version.
+
+    Unless `retracts` is False (the change takes nothing off the site: a
+    publication, an edit, a related list stored), the retraction version
+    moves too, so that no page's previous copy is served while it renders
+    again.
     """
+    if retracts:
+        _new_retraction_version()
     _new_content_version()
     if transaction.get_connection().in_atomic_block:
+        if retracts:
+            transaction.on_commit(_new_retraction_version)
         transaction.on_commit(_new_content_version)
 
 
@@ -72,11 +98,44 @@ def _new_content_version():
     except Exception:
         # A cache outage must not block publishing; pages expire by TTL.
         logger.exception("Could not invalidate the page cache")
+    from .purge import content_changed  # Varnish in front too (reading/purge.py)
+
+    content_changed()
+
+
+def retraction_version():
+    """Return the current retraction version, creating one if the cache has none."""
+    version = cache.get(RETRACTION_KEY)
+    if version is None:
+        # A new value: no copy stored before the key was lost may match it.
+        cache.add(RETRACTION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(RETRACTION_KEY)
+    return version
+
+
+def _new_retraction_version():
+    try:
+        cache.set(RETRACTION_KEY, time.time_ns(), timeout=None)
+    except Exception:
+        logger.exception("Could not invalidate the page cache's previous copies")
+
+
+# Other scheduled changes than articles' (a front-page block's time):
+# functions `(after=datetime) -> datetime or None`, set in reading.apps.
+_scheduled_changes = []
+
+
+def also_changes_at(next_time):
+    """Have cached pages expire at the times `next_time(after=...)` returns,
+    as they do when a scheduled article goes live."""
+    if next_time not in _scheduled_changes:
+        _scheduled_changes.append(next_time)
 
 
 def next_publication(version, *, after):
-    """Return when the first scheduled article due after `after` goes live,
-    in seconds since the epoch, or None if none is scheduled.
+    """Return when the first scheduled article due after `after` goes live
+    (or another scheduled change, `also_changes_at`, comes), in seconds since
+    the epoch, or None if none is scheduled.
 
     Kept in the cache under the content version (publishing or scheduling an
     article sets a new one) together with the time it was looked up from, and
@@ -91,10 +150,13 @@ def next_publication(version, *, after):
         looked_up_after, next_at = found
         if looked_up_after <= after and (not next_at or after < next_at):
             return next_at or None
-    upcoming = Article.objects.next_publication(
-        after=datetime.fromtimestamp(after, tz=UTC)
-    )
-    next_at = upcoming.timestamp() if upcoming else 0
+    moment = datetime.fromtimestamp(after, tz=UTC)
+    times = [
+        next_time(after=moment)
+        for next_time in [Article.objects.next_publication, *_scheduled_changes]
+    ]
+    upcoming = [at for at in times if at is not None]
+    next_at = min(upcoming).timestamp() if upcoming else 0
     if found is None or found[0] <= after:
         # Not when another process looked later: its answer stays right.
         cache.set(key, (after, next_at), timeout=settings.NEWSROOM_PAGE_CACHE_SECONDS)
@@ -204,10 +266,6 @@ def _page_id(request):
     return f"{request.method == 'HEAD'}:{digest}"
 
 
-def _cache_key(page_id, version):
-    return f"pagecache:response:{version}:{page_id}"
-
-
 def _reader_headers(response):
     patch_cache_control(
         response,
@@ -256,6 +314,10 @@ class PageCacheMiddleware:
     options, ETag), so a hit costs one cache round trip and no other work;
     SecurityMiddleware still adds its headers to every answer. Only views
     marked with `cache_for_readers` are looked up or stored.
+
+    A miss renders the page once across processes (see the module's
+    docstring); a view that cannot reach the database answers 503
+    (`process_exception`), or the page's last copy when it may be served.
     """
 
     def __init__(self, get_response):
@@ -271,25 +333,87 @@ class PageCacheMiddleware:
                 request.path_info,
             )
         ):
-            return self.get_response(request)
+            return _logged(request, self.get_response(request))
         try:
             page_id = _page_id(request)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it with a 400.
         try:
-            version, key, stored, found = _lookup(page_id)
-        except Exception:
+            return self._answer(request, page_id)
+        except _CacheUnavailable:
             logger.exception("Page cache unavailable; rendering without it")
-            return self.get_response(request)
-        if stored is not None:
-            return _from_stored(request, stored)
+            return _logged(request, self.get_response(request))
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return _database_unavailable(exception)
+        return None
+
+    def _answer(self, request, page_id):
+        """Serve the page from the cache, or render it: once across processes
+        if others ask for it at the same time."""
+        deadline = time.monotonic() + settings.NEWSROOM_PAGE_STALE_SECONDS
+        asked = None  # the lock last seen held, read again with the next look
+        while True:
+            try:
+                version, retraction, entry, found = _lookup(page_id, asked)
+                now = time.time()
+                if _is_fresh(entry, version, now):
+                    return _from_stored(request, entry, "hit")
+                lock = _lock_key(page_id, version)
+                # A render that could not be stored (a 404, say) leaves its
+                # lock marked: no point waiting for another.
+                unstorable = lock == asked and found.get(lock) == UNSTORABLE
+                holds = not unstorable and cache.add(
+                    lock, RENDERING, timeout=_lock_seconds()
+                )
+            except Exception as error:
+                raise _CacheUnavailable from error
+            seen = (version, retraction, entry, found)
+            if holds:
+                return self._render_holding(request, page_id, lock, *seen)
+            if not unstorable and _may_serve_stale(entry, version, retraction, now):
+                return _from_stored(request, entry, "stale")
+            if unstorable or time.monotonic() >= deadline:
+                # Or the renderer is slow or gone: render it here too.
+                return self._render(request, page_id, *seen)[0]
+            asked = lock
+            time.sleep(WAIT_STEP_SECONDS)
+
+    def _render_holding(self, request, page_id, lock, *seen):
+        stored = False
+        try:
+            response, stored = self._render(request, page_id, *seen)
+        finally:
+            try:
+                if stored:
+                    cache.delete(lock)
+                else:
+                    cache.set(lock, UNSTORABLE, timeout=_lock_seconds())
+            except Exception:
+                logger.exception("Could not release a page's render lock")
+        return response
+
+    def _render(self, request, page_id, version, retraction, entry, found):
+        """Return the page's response, and whether it was stored."""
         _remember(request, version, found)
         # What is live is read while the page renders, from this time on.
         rendered_from = time.time()
         response = self.get_response(request)
+        if hasattr(response, "database_error"):
+            if _may_serve_on_error(entry, retraction):
+                _log_database_error(request, response.database_error, "its last copy")
+                return _from_stored(request, entry, "stale"), False
+            return _logged(request, response), False
         if getattr(response, "page_cache_storable", False) and not response.cookies:
-            _store(key, version, response, rendered_from=rendered_from)
-        return response
+            return response, _store(
+                page_id, version, retraction, response, rendered_from=rendered_from
+            )
+        return response, False
+
+
+class _CacheUnavailable(Exception):
+    pass
 
 
 @lru_cache(maxsize=4096)
@@ -301,53 +425,157 @@ def _serves_cached_view(urlconf, path):
     return getattr(match.func, "page_cached", False)
 
 
-def _store(key, version, response, *, rendered_from):
-    """Store a page rendered from `rendered_from` (seconds since the epoch)
-    until the first publication after that time, at most."""
-    timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
+# A page's entry: (content version, retraction version, fresh until (seconds
+# since the epoch), headers, content), kept NEWSROOM_PAGE_STALE_IF_ERROR_SECONDS
+# after it was stored: fresh until the next publication or
+# NEWSROOM_PAGE_CACHE_SECONDS, its page's last copy after that.
+VERSION, RETRACTION, FRESH_UNTIL, HEADERS, CONTENT = range(5)
+
+# The value of a page's render lock while it renders, and after a render
+# that could not be stored.
+RENDERING, UNSTORABLE = 1, 2
+WAIT_STEP_SECONDS = 0.02
+
+
+def _lock_seconds():
+    return max(1, settings.NEWSROOM_PAGE_STALE_SECONDS)
+
+
+def _page_key(page_id):
+    return f"pagecache:page:{page_id}"
+
+
+def _lock_key(page_id, version):
+    return f"pagecache:rendering:{version}:{page_id}"
+
+
+def _store(page_id, version, retraction, response, *, rendered_from):
+    """Store a page rendered from `rendered_from` (seconds since the epoch),
+    fresh until the first publication after that time, at most. Return True
+    if it was stored."""
     try:
+        fresh_until = time.time() + settings.NEWSROOM_PAGE_CACHE_SECONDS
         next_at = next_publication(version, after=rendered_from)
         if next_at is not None:
-            timeout = min(timeout, max(int(next_at - time.time()), 0))
-        if timeout > 0:
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in UNSTORED_HEADERS
-            ]
-            cache.set(key, (headers, response.content), timeout=timeout)
+            fresh_until = min(fresh_until, next_at)
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in UNSTORED_HEADERS
+        ]
+        entry = (version, retraction, fresh_until, headers, response.content)
+        cache.set(
+            _page_key(page_id),
+            entry,
+            timeout=settings.NEWSROOM_PAGE_STALE_IF_ERROR_SECONDS,
+        )
     except Exception:
         logger.exception("Could not store a page in the cache")
+        return False
+    return True
 
 
-_last_version = [None]  # the version this process saw last
+def _lookup(page_id, *keys):
+    """Return (version, retraction version, the page's entry or None, what
+    was read), in one round trip; `keys` are read with them."""
+    key = _page_key(page_id)
+    found = _get_with_version(RETRACTION_KEY, key, *filter(None, keys))
+    retraction = found.get(RETRACTION_KEY)
+    if retraction is None:
+        retraction = retraction_version()
+    return _version_in(found), retraction, found.get(key), found
 
 
-def _lookup(page_id):
-    """Return (version, key, stored page or None, what was read) in one round
-    trip, usually.
-
-    The page is fetched under the version this process saw last together with
-    the current version (and the keys read with it); only when the version
-    has moved is a second fetch needed.
-    """
-    guess = _last_version[0]
-    found = _get_with_version(*([_cache_key(page_id, guess)] if guess else []))
-    version = _version_in(found)
-    _last_version[0] = version
-    key = _cache_key(page_id, version)
-    stored = found.get(key) if version == guess else cache.get(key)
-    return version, key, stored, found
+def _is_fresh(entry, version, now):
+    return entry is not None and entry[VERSION] == version and now < entry[FRESH_UNTIL]
 
 
-def _from_stored(request, stored):
-    headers, content = stored
-    response = HttpResponse(content)
-    for name, value in headers:
+def _may_serve_stale(entry, version, retraction, now):
+    """Return True if `entry` may be served while the page renders again:
+    nothing was taken off the site since it was rendered, and the change that
+    made it stale is at most NEWSROOM_PAGE_STALE_SECONDS old."""
+    if not _may_serve_on_error(entry, retraction):
+        return False
+    if entry[VERSION] == version:
+        stale_since = entry[FRESH_UNTIL]  # a publication's time came, or its age
+    elif isinstance(version, int):
+        stale_since = version / 1e9  # versions are set to the time of the change
+    else:
+        return False
+    # Clocks of app servers agree to well under this bound (NTP).
+    return abs(now - stale_since) <= settings.NEWSROOM_PAGE_STALE_SECONDS
+
+
+def _may_serve_on_error(entry, retraction):
+    """Return True if `entry` may be served when the page can't be rendered:
+    nothing was taken off the site since it was rendered."""
+    return (
+        entry is not None and retraction is not None and entry[RETRACTION] == retraction
+    )
+
+
+def _from_stored(request, entry, how):
+    response = HttpResponse(entry[CONTENT])
+    for name, value in entry[HEADERS]:
         response[name] = value
-    response["X-Page-Cache"] = "hit"
+    response["X-Page-Cache"] = how
+    if how == "stale":
+        # Not for browsers or a CDN to keep: the fresh page comes next.
+        response["Cache-Control"] = "no-store"
     if request.method == "GET":
         response = get_conditional_response(
             request, etag=response["ETag"], response=response
         )
     return response
+
+
+# Seconds readers are asked to wait when the database can't be reached.
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(error):
+    """Return the 503 answered when the database can't be reached."""
+    site = escape(settings.NEWSROOM_SITE_NAME)
+    response = HttpResponse(
+        '<!doctype html>\n<html lang="en"><meta charset="utf-8">'
+        f"<title>Temporarily unavailable · {site}</title>"
+        f"<h1>{site} is temporarily unavailable</h1>"
+        "<p>Please try again in a few seconds.</p></html>\n",
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    response.database_error = error
+    return response
+
+
+def server_error(request):
+    """The site's handler500: an error that is a database out of reach, met
+    anywhere (a 404 page's menu, a middleware's lookup), is a 503 to try
+    again in a few seconds, not a server error."""
+    from django.views.defaults import server_error as django_server_error
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return _database_unavailable(error)
+    return django_server_error(request)
+
+
+def _logged(request, response):
+    """Log a database error's answer as one line (and not again as a 503)."""
+    error = getattr(response, "database_error", None)
+    if error is not None:
+        _log_database_error(request, error, "503")
+        mark_response_logged(response)
+    return response
+
+
+def _log_database_error(request, error, answer):
+    logger.error(
+        "Database unavailable (%s: %s); answered %s %s with %s",
+        type(error).__name__,
+        str(error).strip().replace("\n", " "),
+        request.method,
+        request.path,
+        answer,
+    )

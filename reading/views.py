@@ -6,8 +6,10 @@ Pages readers see are cached by `reading.pagecache.cache_for_readers`
 """
 
 import hashlib
+import ipaddress
 import logging
 import re
+from datetime import UTC, datetime
 
 from taggit.models import Tag
 
@@ -27,16 +29,16 @@ from articles.models import Article, Author, FormerURL, PreviewLink
 from articles.pagination import UncountedPaginator, paginate
 from articles.previews import render_preview
 from articles.search import query_terms, search_articles
+from frontpage.arrangement import arrange
+from newsroom.clients import client_address
 from related import counting
 from sections.models import Section
 
-from .display import attach_section, display_of
+from .display import attach_section, display_of, sections_by_id
 from .page_query import live_article_for_page
+from .pagecache import next_publication, per_content_version, request_content_version
 
 logger = logging.getLogger(__name__)
-
-LATEST_COUNT = 8
-PER_SECTION_COUNT = 4
 
 
 def article_detail(request, section, year, month, day, slug):
@@ -177,43 +179,32 @@ class DayArchive(ArchiveMixin, DayArchiveView):
 
 
 def front_page(request):
-    live = Article.objects.live().for_teasers().newest_first()
-    lead = live.filter(featured=True).first() or live.first()
-    latest = list(live.exclude(pk=getattr(lead, "pk", None))[:LATEST_COUNT])
-    return TemplateResponse(
-        request,
-        "sections/front_page.html",
-        {"lead": lead, "latest": latest, "section_blocks": section_blocks(lead)},
-    )
+    """The front page as editors arranged it (frontpage.arrangement)."""
+    blocks = front_page_blocks(request)
+    return TemplateResponse(request, "sections/front_page.html", {"blocks": blocks})
 
 
-def section_blocks(lead):
-    """Return (section, newest articles) for each navigation section, in menu order."""
-    sections = list(Section.objects.all())
-    top_level = {
-        s.pk: s for s in sections if s.parent_id is None and s.show_in_navigation
-    }
-    parents = {s.pk: s.parent_id for s in sections}
-
-    def top_of(section_id):
-        while parents.get(section_id):
-            section_id = parents[section_id]
-        return section_id
-
-    blocks = {pk: [] for pk in top_level}
-    articles = (
-        Article.objects.live()
-        .exclude(pk=getattr(lead, "pk", None))
-        .latest_per_section(PER_SECTION_COUNT)
-        .for_teasers()
-        .newest_first()
-    )
-    for article in articles:
-        block = blocks.get(top_of(article.section_id))
-        if block is not None and len(block) < PER_SECTION_COUNT:
-            block.append(article)
-    ordered = sorted(top_level.values(), key=lambda s: (s.nav_order, s.name))
-    return [(section, blocks[section.pk]) for section in ordered if blocks[section.pk]]
+def front_page_blocks(request):
+    """Return the front page's arranged blocks, kept per content version in
+    this process until the next scheduled change after they were arranged
+    (an article's or a block's time, `pagecache.next_publication`): what is
+    live changes then without a new version. Shared: read them only."""
+    kept = per_content_version("front-page-blocks", dict, request=request)
+    now = timezone.now()
+    if kept and kept["from"] <= now and (kept["until"] is None or now < kept["until"]):
+        return kept["blocks"]
+    blocks = arrange(sections_by_id(request), now=now)
+    if not settings.NEWSROOM_FRAGMENT_CACHE:
+        return blocks
+    try:
+        version = request_content_version(request)
+        until = next_publication(version, after=now.timestamp())
+    except Exception:
+        logger.exception("Cache unavailable; the front page is not kept")
+        return blocks
+    kept["blocks"], kept["from"] = blocks, now
+    kept["until"] = None if until is None else datetime.fromtimestamp(until, tz=UTC)
+    return blocks
 
 
 def section_detail(request, slug):
@@ -251,25 +242,26 @@ def is_bot(request):
     )
 
 
-def reader_fingerprint(request, article_id, *, day):
-    """Return a salted hash naming one reader and article for `day`.
+def counted_address(request):
+    """Return the address reads are counted by: the client's address, its
+    /64 network for IPv6 (one subscriber's, which can hold countless
+    addresses)."""
+    address = client_address(request)
+    if ":" in address:
+        try:
+            return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+        except ValueError:
+            pass
+    return address
+
+
+def fingerprint(*parts, day):
+    """Return a salted hash of `parts` for `day`.
 
     No cookie is set and no IP address is stored: the hash changes daily and
     cannot be reversed without the secret key.
     """
-    address = request.META.get("REMOTE_ADDR", "")
-    header = settings.NEWSROOM_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        address = request.META[header].split(",")[0].strip()
-    material = "|".join(
-        [
-            settings.SECRET_KEY,
-            day.isoformat(),
-            address,
-            request.META.get("HTTP_USER_AGENT", ""),
-            str(article_id),
-        ]
-    )
+    material = "|".join([settings.SECRET_KEY, day.isoformat(), *map(str, parts)])
     return hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -289,10 +281,15 @@ def view_beacon(request):
     if article_id <= 0 or is_bot(request):
         return HttpResponse(status=204)
     day = timezone.localdate()
+    address = counted_address(request)
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
     try:
+        # Repeats are told by reader (address and browser); the daily cap
+        # and the rate limit by address alone, whatever browsers it claims.
         outcome = counting.record_read(
-            reader=reader_fingerprint(request, article_id, day=day),
-            client=reader_fingerprint(request, "rate", day=day),
+            reader=fingerprint(address, user_agent, article_id, day=day),
+            address=fingerprint(address, article_id, day=day),
+            client=fingerprint(address, "rate", day=day),
             day=day,
             article_id=article_id,
         )

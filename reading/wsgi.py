@@ -13,6 +13,7 @@ against ALLOWED_HOSTS (nothing is built from it) and a beacon over plain HTTP
 is counted rather than redirected (the page that sends it came over HTTPS).
 """
 
+from django.conf import settings
 from django.core.handlers.exception import response_for_exception
 from django.core.handlers.wsgi import WSGIRequest
 from django.urls import reverse
@@ -24,6 +25,8 @@ class ViewBeaconApplication:
     def __init__(self, application):
         self.application = application
         self.path = reverse("related:view-beacon")
+        # The one header of the middleware it skips that every answer carries.
+        self.permissions_policy = settings.PERMISSIONS_POLICY
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or (
@@ -37,6 +40,8 @@ class ViewBeaconApplication:
             # As Django would: 400 for bad input, a logged 500 otherwise.
             response = response_for_exception(request, error)
         response["Content-Length"] = str(len(response.content))
+        if self.permissions_policy:
+            response["Permissions-Policy"] = self.permissions_policy
         start_response(
             f"{response.status_code} {response.reason_phrase}",
             list(response.items()),

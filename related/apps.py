@@ -12,8 +12,9 @@ class RelatedConfig(AppConfig):
         from articles import events
         from articles.models import Article
         from articles.signals import removed_from_articles
+        from newsroom.health import register_readiness_check
 
-        from . import signals
+        from . import health, signals
 
         # Lists are computed by tasks (related/tasks.py); what pages show of
         # them is the reading app's business (it listens to
@@ -29,3 +30,4 @@ class RelatedConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(signals.curated_link_changed, sender=curated_link)
             signal.connect(signals.article_tags_changed, sender=TaggedItem)
+        register_readiness_check("publications", health.overdue_publications)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import Article
 from newsroom.django_private import redis_client
@@ -35,26 +36,37 @@ RANKING_KEY = "views:popular-ranking"
 RANKING_SIZE = 20
 
 
-COUNTED, REPEAT, LIMITED = "counted", "repeat", "limited"
+COUNTED, REPEAT, LIMITED, CAPPED = "counted", "repeat", "limited", "capped"
 
 
-def record_read(*, reader, client, day, article_id):
-    """Count a read unless it repeats one or its client sends too many.
+def record_read(*, reader, address, client, day, article_id):
+    """Count a read unless its client sends too many beacons, it repeats a
+    read, or its address has had its share of reads of the article today.
 
-    `reader` names one reader and article for the day, `client` one client;
-    both are salted hashes. Return COUNTED, REPEAT or LIMITED.
+    Salted hashes name: `reader` one reader (address and browser) and
+    article, `address` one address and article, `client` one address, for
+    `day`. Return COUNTED, REPEAT, LIMITED (too many beacons this minute:
+    NEWSROOM_VIEW_RATE_LIMIT) or CAPPED (NEWSROOM_VIEW_ADDRESS_CAP reads of
+    this article from this address today).
     """
-    return buffer().record(reader, client, day, article_id)
+    return buffer().record(reader, address, client, day, article_id)
 
 
 def _rate_key(client):
     return f"view-rate:{client}:{int(time.time() // 60)}"
 
 
+def _seconds_left_today():
+    """Return the seconds until the newsroom's day ends, plus a margin: the
+    life of a daily cap (its key names the day, so it never carries over)."""
+    now = timezone.localtime()
+    return 86400 + 60 - (now.hour * 3600 + now.minute * 60 + now.second)
+
+
 class LocalBuffer:
     """Reads kept in this process; flushed from the beacon now and then."""
 
-    def record(self, reader, client, day, article_id):
+    def record(self, reader, address, client, day, article_id):
         key = _rate_key(client)
         cache.add(key, 0, timeout=120)
         if cache.incr(key) > settings.NEWSROOM_VIEW_RATE_LIMIT:
@@ -64,6 +76,10 @@ class LocalBuffer:
         )
         if not seen:
             return REPEAT
+        key = f"view-address:{address}"
+        cache.add(key, 0, timeout=_seconds_left_today())
+        if cache.incr(key) > settings.NEWSROOM_VIEW_ADDRESS_CAP:
+            return CAPPED
         self.add(day, article_id)
         return COUNTED
 
@@ -84,19 +100,25 @@ class LocalBuffer:
             self.flushed_at = time.monotonic()
         return counts
 
+    def pending(self):
+        with self.lock:
+            return Counter(self.counts)
 
-# One round trip for the whole beacon: rate limit, repeat check, count.
+
+# One round trip for the whole beacon: rate limit, repeat check, daily cap
+# of the address, count.
 RECORD_SCRIPT = """
 local sent = redis.call('INCR', KEYS[1])
 if sent == 1 then redis.call('EXPIRE', KEYS[1], 120) end
 if sent > tonumber(ARGV[1]) then return 2 end
-if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[2]) then
-  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
-  return 1
-end
-return 0
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[2]) then return 0 end
+local counted = redis.call('INCR', KEYS[4])
+if counted == 1 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end
+if counted > tonumber(ARGV[4]) then return 3 end
+redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+return 1
 """
-OUTCOMES = {0: REPEAT, 1: COUNTED, 2: LIMITED}
+OUTCOMES = {0: REPEAT, 1: COUNTED, 2: LIMITED, 3: CAPPED}
 
 
 class RedisBuffer:
@@ -105,18 +127,21 @@ class RedisBuffer:
     def __init__(self, redis_cache):
         self.redis_cache = redis_cache
 
-    def record(self, reader, client, day, article_id):
+    def record(self, reader, address, client, day, article_id):
         redis_client = self.client()
         outcome = _record_script(redis_client)(
             keys=[
                 self.key(_rate_key(client)),
                 self.key(f"view-seen:{reader}"),
                 self.key(BUFFER_KEY),
+                self.key(f"view-address:{address}"),
             ],
             args=[
                 settings.NEWSROOM_VIEW_RATE_LIMIT,
                 settings.NEWSROOM_VIEW_DEDUPE_SECONDS,
                 f"{day.isoformat()}:{article_id}",
+                settings.NEWSROOM_VIEW_ADDRESS_CAP,
+                _seconds_left_today(),
             ],
             client=redis_client,
         )
@@ -145,11 +170,19 @@ class RedisBuffer:
             raise
         raw = client.hgetall(draining)
         client.delete(draining)
-        counts = Counter()
-        for field, value in raw.items():
-            day, article_id = field.decode().split(":")
-            counts[(date.fromisoformat(day), int(article_id))] += int(value)
-        return counts
+        return _counts(raw)
+
+    def pending(self):
+        return _counts(self.client().hgetall(self.key(BUFFER_KEY)))
+
+
+def _counts(raw):
+    """Return {(day, article id): reads} of a buffer hash's fields."""
+    counts = Counter()
+    for field, value in raw.items():
+        day, article_id = field.decode().split(":")
+        counts[(date.fromisoformat(day), int(article_id))] += int(value)
+    return counts
 
 
 @lru_cache(maxsize=8)
@@ -190,6 +223,26 @@ def flush():
                     stored += views
     refresh_popular_ranking()
     return stored
+
+
+def reads_on(day, *, limit=10):
+    """Return [(article id, reads)] of the `limit` most-read articles on
+    `day`, most first: the stored daily counts plus the reads still in the
+    buffer (not flushed yet), which is left as it is. At most two queries."""
+    try:
+        pending = Counter(
+            {pk: reads for (on, pk), reads in buffer().pending().items() if on == day}
+        )
+    except Exception:
+        logger.exception("Could not read the buffered reads")
+        pending = Counter()
+    counts = DailyViewCount.objects.filter(day=day).values_list("article_id", "views")
+    stored = dict(counts.order_by("-views", "article_id")[:limit])
+    missing = [pk for pk in pending if pk not in stored]
+    if missing:  # buffered reads of articles with fewer stored ones
+        stored.update(counts.filter(article_id__in=missing))
+    totals = Counter(stored) + pending
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def refresh_popular_ranking():

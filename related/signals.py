@@ -21,7 +21,7 @@ from django.db import transaction
 
 from articles.models import LINK_FIELDS, Article
 from articles.signals import deleted_with
-from newsroom.django_private import commit_callbacks
+from newsroom.django_private import commit_callbacks, commit_callbacks_version
 
 from .ranking import copy_related, linked_from
 from .tasks import enqueue_related_of, refresh_related_lists
@@ -48,15 +48,24 @@ def schedule_refresh(article_id):
         _enqueue({article_id})
         return
     batch = getattr(_changed, "batch", None)
-    if batch is None or not any(
-        getattr(waiting, "args", None) == (batch,) for waiting in commit_callbacks()
-    ):
+    if batch is None or not _batch_is_waiting(batch):
         # The first change in this transaction (the batch of one that
         # rolled back went with it).
         batch = _changed.batch = set()
     batch.add(article_id)
     # The first of the batch's callbacks to run enqueues all of it.
     transaction.on_commit(partial(_enqueue_batch, batch))
+    _changed.callbacks_version = commit_callbacks_version()
+
+
+def _batch_is_waiting(batch):
+    """Return True if the batch's callback still waits for the commit: no
+    callback was dropped since the last look (cheap), or it is found."""
+    if getattr(_changed, "callbacks_version", None) is commit_callbacks_version():
+        return True
+    return any(
+        getattr(waiting, "args", None) == (batch,) for waiting in commit_callbacks()
+    )
 
 
 def _enqueue_batch(batch):

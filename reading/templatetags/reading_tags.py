@@ -29,6 +29,38 @@ def byline(article):
     return display_of(article).authors
 
 
+# Teasers kept per content version in each process, at most (then started over).
+TEASERS_PER_VERSION = 5000
+
+
+@register.simple_tag(takes_context=True)
+def teaser(context, article, *, is_lead=False, as_h2=False, show_standfirst=False):
+    """Render an article's teaser (includes/article_teaser.html).
+
+    Usage: {% teaser article as_h2=True show_standfirst=True %}. It shows the
+    article's own fields, section, lead image and byline, so it reads the same
+    on every list (front page, section, tag, author, archive) until the
+    content changes: each variant is rendered once per content version in
+    each process, and the lists rendered after it share it.
+    """
+    flags = {
+        "is_lead": bool(is_lead),
+        "as_h2": bool(as_h2),
+        "show_standfirst": bool(show_standfirst),
+    }
+    teasers = per_content_version("teasers", dict, request=context.get("request"))
+    variant = (article.pk, *flags.values())
+    html = teasers.get(variant)
+    if html is None:
+        html = render_to_string(
+            "includes/article_teaser.html", {"article": article, **flags}
+        )
+        if len(teasers) >= TEASERS_PER_VERSION:
+            teasers.clear()
+        teasers[variant] = html
+    return html
+
+
 @register.inclusion_tag("related/includes/related_articles.html", takes_context=True)
 def related_articles(context, article, limit=5):
     """Render articles related to `article`. Usage: {% related_articles article %}"""
@@ -37,21 +69,31 @@ def related_articles(context, article, limit=5):
 
 
 @register.simple_tag(takes_context=True)
-def popular_articles(context, limit=5):
-    """Render the week's most-read live articles. Usage: {% popular_articles 5 %}
+def popular_articles(context, limit=5, reading=None):
+    """Render the week's most-read live articles, never the article being read.
+
+    Usage: {% popular_articles 5 %}, or {% popular_articles 5 article %} on
+    an article's page: that article is left out and the next one shown, so
+    the list keeps `limit` items.
 
     The same on every page until the ranking or the content changes, so it is
-    rendered once per ranking and content version in each process.
+    rendered once per ranking and content version in each process (and once
+    more for each article of the ranking, shown on its own page without it).
     """
     request = context.get("request")
     ids = popular_ids(request)
+    left_out = getattr(reading, "pk", reading)
+    if left_out not in ids:
+        left_out = None
     return per_content_version(
         "popular-widget",
         lambda: render_to_string(
-            "related/includes/popular_articles.html", popular_context(limit, ids=ids)
+            "related/includes/popular_articles.html",
+            popular_context(limit, ids=ids, leave_out=left_out),
         ),
         tuple(ids),
         limit,
+        left_out,
         request=request,
     )
 
@@ -71,8 +113,12 @@ def popular_ids(request=None):
     return counting.popular_ids() if ids is None else ids
 
 
-def popular_context(limit=5, *, ids=None):
-    """Return the Popular posts widget's template context."""
+def popular_context(limit=5, *, ids=None, leave_out=None):
+    """Return the Popular posts widget's template context, without the
+    article `leave_out` (an id)."""
+    if leave_out is not None:
+        ranking = popular_ids() if ids is None else ids
+        ids = [pk for pk in ranking if pk != leave_out]
     return {"articles": counting.stored_popular_articles(limit=limit, ids=ids)}
 
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 from unittest import mock
 
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
@@ -82,13 +83,26 @@ class ViewBeaconTests(TestCase):
 
         self.assertEqual(self.views_today(), 2)
 
-    @override_settings(NEWSROOM_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+    # Two proxies: the edge appends the reader's address, the balancer the edge's.
+    @override_settings(
+        NEWSROOM_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR", NEWSROOM_CLIENT_IP_PROXIES=2
+    )
     def test_readers_behind_a_proxy_are_told_apart_by_the_configured_header(self):
         self.beacon(self.article.pk, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
         self.beacon(self.article.pk, HTTP_X_FORWARDED_FOR="198.51.100.20, 10.0.0.1")
         self.beacon(self.article.pk, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2")
 
         self.assertEqual(self.views_today(), 2)
+
+    @override_settings(NEWSROOM_CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+    def test_addresses_a_client_puts_in_the_header_are_ignored(self):
+        for forged in range(30):
+            self.beacon(
+                self.article.pk,
+                user_agent=f"{BROWSER} {forged}",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 203.0.113.7",
+            )
+        self.assertEqual(self.views_today(), settings.NEWSROOM_VIEW_ADDRESS_CAP)
 
     def test_bots_are_not_counted(self):
         for user_agent in [GOOGLEBOT, "curl/8.0", "", HEADLESS]:

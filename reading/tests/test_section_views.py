@@ -38,9 +38,12 @@ class FrontPageTests(TestCase):
     def setUp(self):
         cache.clear()
 
+    def shown(self, response):
+        return [(block.heading, block.articles) for block in response.context["blocks"]]
+
     def test_newest_featured_article_leads_the_front_page(self):
         response = self.client.get("/")
-        self.assertEqual(response.context["lead"], self.lead)
+        self.assertEqual(self.shown(response)[0], ("", [self.lead]))
         self.assertContains(response, "Lead story")
 
     def test_only_the_lead_story_gets_the_lead_headline(self):
@@ -52,24 +55,31 @@ class FrontPageTests(TestCase):
 
     def test_newest_article_leads_when_none_is_featured(self):
         Article.objects.update(featured=False)
-        self.assertEqual(self.client.get("/").context["lead"], self.newest)
+        self.assertEqual(self.shown(self.client.get("/"))[0], ("", [self.newest]))
 
-    def test_latest_and_section_blocks_hold_live_articles_grouped_by_section(self):
+    def test_latest_then_section_blocks_hold_live_articles_shown_once(self):
+        later = make_article(
+            "Later world story", section=self.world, age=timedelta(days=3)
+        )
         response = self.client.get("/")
-        self.assertEqual(response.context["latest"], [self.newest, self.in_asia])
-        blocks = {
-            section.slug: articles
-            for section, articles in response.context["section_blocks"]
-        }
-        # Subsection articles are grouped under their top-level section.
-        self.assertEqual(blocks, {"world": [self.in_asia], "sport": [self.newest]})
+        # Subsection articles count for their top-level section; a story
+        # shown above is not repeated below, and an empty block is left out.
+        self.assertEqual(
+            self.shown(response),
+            [
+                ("", [self.lead]),
+                ("Latest", [self.newest, self.in_asia, later]),
+            ],
+        )
         self.assertNotContains(response, "Draft story")
         self.assertNotContains(response, "Future story")
 
     def test_front_page_query_count_does_not_grow_with_articles(self):
         self.client.get("/")  # warm up anything cached per process
-        # Bylines come with the articles (their display data).
-        with self.assertNumQueries(5) as first:
+        # Blocks, candidates (ids), featured candidates, teasers with their
+        # bylines (display data); sections and the menu (each read once per
+        # content version when the fragment cache is on).
+        with self.assertNumQueries(6) as first:
             self.client.get("/")
         for n in range(20):
             make_article(
@@ -147,10 +157,32 @@ class PopularWidgetOnPagesTests(TestCase):
         busy = make_article("Busy story", section=section)
         DailyViewCount.objects.create(article=quiet, day=timezone.localdate(), views=3)
         DailyViewCount.objects.create(article=busy, day=timezone.localdate(), views=30)
-        response = self.client.get(quiet.get_absolute_url())
+        reading = make_article("Story being read", section=section)
+        response = self.client.get(reading.get_absolute_url())
         content = response.content.decode()
         widget = content[content.index("Popular posts") :]
         self.assertLess(widget.index("Busy story"), widget.index("Quiet story"))
+
+    @override_settings(NEWSROOM_FRAGMENT_CACHE=True)
+    def test_popular_posts_never_list_the_article_being_read(self):
+        section = make_section("World News", slug="world")
+        ranked = [make_article(f"Read {n} times", section=section) for n in range(6)]
+        for views, article in enumerate(ranked, start=1):
+            DailyViewCount.objects.create(
+                article=article, day=timezone.localdate(), views=views * 10
+            )
+        most_read = ranked[-1]
+        for page in [most_read, ranked[2]]:
+            with self.subTest(page=page.headline):
+                content = self.client.get(page.get_absolute_url()).content.decode()
+                widget = content[content.index('id="popular-heading"') :]
+                widget = widget[: widget.index("</section>")]
+                self.assertNotIn(page.get_absolute_url(), widget)
+                # Still five: the next most read takes its place.
+                self.assertEqual(widget.count("<li>"), 5)
+        other = make_article("Not in the ranking", section=section)
+        widget = self.client.get(other.get_absolute_url()).content.decode()
+        self.assertIn(most_read.get_absolute_url(), widget)
 
 
 class NavigationHighlightTests(TestCase):

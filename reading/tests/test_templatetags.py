@@ -221,3 +221,43 @@ class PopularWidgetFragmentTests(TestCase):
         self.assertLess(html.index("Newly popular"), html.index("Much read story"))
         self.read.unpublish()
         self.assertNotIn("Much read story", self.render())
+
+
+@override_settings(NEWSROOM_FRAGMENT_CACHE=True)
+class TeaserTagTests(TestCase):
+    """A teaser is rendered once per content version and variant, and reads
+    as the template it renders."""
+
+    def setUp(self):
+        cache.clear()
+        self.world = make_section("World News", slug="world")
+        self.story = make_article("Talks begin", section=self.world, standfirst="Why.")
+
+    def render(self, tag_arguments=""):
+        template = Template(
+            "{% load reading_tags %}{% teaser article " + tag_arguments + " %}"
+        )
+        return template.render(Context({"article": self.story}))
+
+    def test_reads_as_the_teaser_template_included(self):
+        for arguments in ["", "as_h2=True show_standfirst=True", "is_lead=True"]:
+            with self.subTest(arguments=arguments):
+                included = Template(
+                    '{% include "includes/article_teaser.html" '
+                    + (f"with {arguments}" if arguments else "")
+                    + " %}"
+                ).render(Context({"article": self.story}))
+                self.assertEqual(self.render(arguments), included)
+
+    def test_variants_are_kept_apart(self):
+        self.assertNotIn("Why.", self.render())
+        self.assertIn("Why.", self.render("show_standfirst=True"))
+        self.assertIn("<h2", self.render("as_h2=True"))
+        self.assertIn("<h3", self.render())
+
+    def test_kept_until_the_content_changes(self):
+        first = self.render()
+        self.story.headline = "Edited in the database only"
+        self.assertEqual(self.render(), first)  # no change was announced
+        self.story.save()  # a change: the content version moves
+        self.assertIn("Edited in the database only", self.render())

@@ -70,6 +70,7 @@ class ViewBeaconEntryPointTests(TestCase):
         self.assertEqual(status, "204 No Content")
         self.assertIn("no-store", headers["Cache-Control"])
         self.assertNotIn("Set-Cookie", headers)
+        self.assertIn("camera=()", headers["Permissions-Policy"])
         self.assertEqual(content, b"")
         counting.flush()
         views = DailyViewCount.objects.get(

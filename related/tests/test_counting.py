@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.testing import make_article
-from newsroom.redis_testing import needs_redis
+from newsroom.redis_testing import needs_redis, redis_caches
 from related import counting
 from related.counting import stored_popular_articles
 from related.models import DailyViewCount
@@ -69,15 +69,7 @@ class FlushTests(TestCase):
 
 
 @needs_redis(REDIS_URL)
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "newsroom.cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsroom-counting-tests",
-        }
-    }
-)
+@override_settings(CACHES=redis_caches(REDIS_URL, "newsroom-counting-tests"))
 class RedisBufferTests(TestCase):
     def setUp(self):
         cache.clear()
@@ -97,3 +89,14 @@ class RedisBufferTests(TestCase):
         self.assertEqual(counting.flush(), 3)
         self.assertEqual(DailyViewCount.objects.get(article=article).views, 3)
         self.assertEqual(counting.buffer().drain(), {})
+
+    def test_reads_of_the_day_include_the_buffer_and_leave_it_for_the_flush(self):
+        story = make_article("Read in Redis")
+        today = timezone.localdate()
+        DailyViewCount.objects.create(article=story, day=today, views=4)
+        for _ in range(3):
+            counting.buffer().add(today, story.pk)
+        counting.buffer().add(today - timedelta(days=1), story.pk)
+        self.assertEqual(counting.reads_on(today), [(story.pk, 7)])
+        self.assertEqual(counting.flush(), 4)
+        self.assertEqual(counting.reads_on(today), [(story.pk, 7)])

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from articles import roles
 from articles.models import Article, ArticleAuthor, Author
+from frontpage.models import Block, PinnedArticle
 from images.models import Image
 from images.uploads import clean_upload
 from related import counting
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             ]
             self.attach_lead_images(pictures, new_images)
             self.load_curated_links(entries, created)
+            arranged = self.load_front_page(site["front_page"], sections)
             counted = self.load_views(entries)
         # The Popular posts widget reads a stored ranking; include these reads.
         counting.refresh_popular_ranking()
@@ -71,6 +73,7 @@ class Command(BaseCommand):
                 f"Demo content: {len(sections)} sections, {len(authors)} authors, "
                 f"{len(pictures)} images ({len(new_images)} new), "
                 f"{len(entries)} articles ({len(created)} new), "
+                f"{arranged} front page blocks, "
                 f"reads added for {counted} articles."
             )
         )
@@ -225,6 +228,26 @@ class Command(BaseCommand):
                     target=by_slug[target],
                     position=position,
                 )
+
+    def load_front_page(self, rows, sections):
+        """Arrange the front page unless editors have; return the new blocks."""
+        if Block.objects.exists():
+            return 0
+        for position, row in enumerate(rows):
+            block = Block.objects.create(
+                kind=row["kind"],
+                section=sections[row["section"]] if "section" in row else None,
+                title=row.get("title", ""),
+                size=row.get("size", 1 if row["kind"] == Block.Kind.LEAD else 4),
+                position=position,
+                # From the first demo article's time: it is not scheduled.
+                live_from=timezone.now() - timedelta(days=1),
+            )
+            for place, slug in enumerate(row.get("pinned", [])):
+                PinnedArticle.objects.create(
+                    block=block, article=Article.objects.get(slug=slug), position=place
+                )
+        return len(rows)
 
     def load_views(self, entries):
         """Spread each article's weekly reads over the last seven days, once."""
