@@ -884,7 +884,48 @@ def report(results, options, started, elapsed):
         from bench import editor
 
         lines += editor.report_lines(results)
+    lines += wordpress_report(results)
     return "\n".join(lines) + "\n"
+
+
+# Issue #15's target: 10,000 posts with 2,000 pictures in under ten minutes.
+WORDPRESS_POSTS, WORDPRESS_IMAGES, WORDPRESS_MAX_SECONDS = 10_000, 2_000, 600
+
+
+def wordpress_import(options):
+    """Import a generated WordPress export (bench/wordpress_import.py)."""
+    posts, images = (500, 100) if options.quick else (WORDPRESS_POSTS, WORDPRESS_IMAGES)
+    log(f"WordPress import: {posts} posts, {images} pictures")
+    command = [BIN / "python", "bench/wordpress_import.py"]
+    command += ["--posts", str(posts), "--images", str(images)]
+    # Its own fresh SQLite database: never a bench database.
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    result = run(command, env=env, capture=True)
+    return json.loads(result.stdout[result.stdout.index("{") :])
+
+
+def wordpress_report(results):
+    found = [result["wordpress"] for result in results if result.get("wordpress")]
+    if not found:
+        return []
+    figures = found[0]
+    first = figures["first_view"]
+    held = "met" if figures["import_seconds"] < WORDPRESS_MAX_SECONDS else "MISSED"
+    return [
+        "## WordPress import (bench/wordpress_import.py)",
+        "",
+        f"A generated export of {figures['posts']:,} posts and "
+        f"{figures['images']:,} pictures ({figures['export_mb']} MB), imported "
+        "with its uploads into a fresh database:",
+        "",
+        f"- import: {figures['import_seconds']:.0f} s "
+        f"({figures['items_per_second']:.0f} items/s); target under "
+        f"{WORDPRESS_MAX_SECONDS // 60} minutes at {WORDPRESS_POSTS:,} posts: {held}",
+        f"- first view of an imported article, cold: {first['ms']:.0f} ms, "
+        f"{first['queries']} queries (status {first['status']})",
+        f"- problems reported: {figures['problems']}",
+        "",
+    ]
 
 
 def in_process_report(results):
@@ -1082,6 +1123,11 @@ def parse_args(argv):
     parser.add_argument(
         "--no-editor", action="store_true", help="leave out the editor's side"
     )
+    parser.add_argument(
+        "--no-wordpress",
+        action="store_true",
+        help="leave out the WordPress import (10,000 posts; quick 500)",
+    )
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--output", help="report file (default: bench/results/…)")
@@ -1100,6 +1146,7 @@ def parse_args(argv):
     options.search_passes = 1 if options.quick else 3
     options.page_renders = 1 if options.quick else 3
     options.editor = not options.no_editor
+    options.wordpress = not options.no_wordpress
     options.editor_repeats = options.editor_repeats or (3 if options.quick else 5)
     options.editor_bulk = 500
     options.editor_bulk_repeats = 1
@@ -1141,6 +1188,8 @@ def main(argv=None):
             log("no NEWSROOM_PAGE_CACHE switch in the settings: one mode only (as-is)")
         for size in options.sizes:
             results.append(bench_size(size, options))
+        if options.wordpress and results:
+            results[-1]["wordpress"] = wordpress_import(options)
     except BaseException:
         failed = True
         raise

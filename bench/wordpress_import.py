@@ -12,7 +12,8 @@ left with the import), then renders the first imported article's page once,
 cold. Prints one JSON object: the import's time, items per second, the
 report's totals and the first view's time and queries.
 
-Not run by `make bench`: it takes the CPU for minutes at full size.
+`make bench` runs it at full size after the sizes' figures and reports it
+(`--no-wordpress` leaves it out; `--quick` imports 500 posts).
 """
 
 import argparse

@@ -14,7 +14,7 @@ from images.testing import TemporaryMediaMixin
 from sections.models import Section
 from wordpress.importer import import_export
 from wordpress.models import ImportedAuthor, ImportedImage, ImportedPost, Site
-from wordpress.testing import BLOCK_TEST, THEME_UNIT_TEST, make_uploads
+from wordpress.testing import BLOCK_TEST, THEME_UNIT_TEST, make_uploads, needs_fixtures
 
 
 def row_counts():
@@ -54,6 +54,7 @@ def article_state():
     )
 
 
+@needs_fixtures
 class ThemeUnitTestImportTests(ReimportMixin, TestCase):
     """The canonical Theme Unit Test export, without its uploads."""
 
@@ -205,6 +206,7 @@ class ThemeUnitTestImportTests(ReimportMixin, TestCase):
         self.assertEqual(Site.objects.count(), 0)
 
 
+@needs_fixtures
 class OldAddressTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -253,6 +255,7 @@ class OldAddressTests(TestCase):
         self.assertFalse(FormerURL.objects.filter(path__startswith="/demo/").exists())
 
 
+@needs_fixtures
 class BlockTestDataImportTests(ReimportMixin, TestCase):
     """The block-editor export, without its uploads."""
 
@@ -292,6 +295,7 @@ class BlockTestDataImportTests(ReimportMixin, TestCase):
         )
 
 
+@needs_fixtures
 class MediaDirImportTests(ReimportMixin, TemporaryMediaMixin, TestCase):
     """Both exports with a copy of their uploads made of generated pictures."""
 
