@@ -66,6 +66,13 @@ SIZES ?= 1000 100000
 bench: install
 	$(BIN)/python bench/run.py --sizes "$(SIZES)" $(BENCH_ARGS)
 
+# The two-server setup under load while Redis, PostgreSQL and an app server
+# fail (docs/operations.md, "Load and fault test"); by hand, as root, not in
+# CI. LOADTEST_ARGS="--duration 60 --connections 64 --articles 1000".
+.PHONY: loadtest
+loadtest: install
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
 install: $(VENV)/.runtime-installed
 install-dev: $(VENV)/.dev-installed node_modules/.installed
 

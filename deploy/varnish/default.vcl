@@ -14,6 +14,8 @@
 #   background (stale-while-revalidate), and for up to an hour while the app
 #   servers are down (their /healthz probe fails).
 # - Never kept past the next scheduled publication (X-Expires-At).
+# - A GET, HEAD or read beacon that got no answer from an app server (killed,
+#   not yet marked sick by its probe) is sent to the next one, twice at most.
 #
 # Compile it: varnishd -C -f deploy/varnish/default.vcl (deploy/check.sh
 # does it with a backends.vcl for this machine).
@@ -56,6 +58,10 @@ sub vcl_recv {
         return (synth(200, "Banned"));
     }
 
+    if (req.method == "POST" && req.url == "/beacon/view/") {
+        # Its small body kept, so that vcl_backend_error can retry it.
+        std.cache_req_body(4KB);
+    }
     if (client.ip !~ tls_proxies) {
         unset req.http.X-Forwarded-Proto;
     }
@@ -146,9 +152,10 @@ sub vcl_backend_response {
 
 sub vcl_backend_error {
     # No answer from the app server (killed, restarting, not yet marked sick
-    # by its probe): once more, on the next one. Only for requests that
-    # change nothing, and the read beacon (a repeat read is not counted).
-    if (bereq.retries < 1
+    # by its probe): again, on the next ones (twice: the round robin may
+    # hand a retry to the same server). Only for requests that change
+    # nothing, and the read beacon (a repeat read is not counted).
+    if (bereq.retries < 2
         && (bereq.method == "GET" || bereq.method == "HEAD"
             || bereq.url == "/beacon/view/")) {
         return (retry);
