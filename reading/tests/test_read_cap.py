@@ -1,6 +1,7 @@
 """Reads that cannot be bought: one address counts a few reads of an article
 a day whatever browsers it claims to be, and its bursts are refused."""
 
+from datetime import timedelta
 from unittest import mock
 
 from django.core.cache import cache
@@ -28,13 +29,23 @@ class ReadCapTests(TestCase):
     def setUp(self):
         cache.clear()
         counting.buffer().drain()
-        self.article = make_article("Bought reads")
+        # The tests' minutes pass from noon: a daily cap lives until the
+        # day's end, which a run at 23:40 would otherwise reach mid-test.
+        noon = timezone.localtime().replace(hour=12, minute=0, second=0)
         self.minute = 0
-        clock = mock.patch(
-            "related.counting.time.time", side_effect=lambda: self.minute * 60.0
-        )
-        clock.start()
-        self.addCleanup(clock.stop)
+        for clock in [
+            mock.patch(
+                "related.counting.time.time",
+                side_effect=lambda: noon.timestamp() + self.minute * 60.0,
+            ),
+            mock.patch(
+                "django.utils.timezone.now",
+                side_effect=lambda: noon + timedelta(minutes=self.minute),
+            ),
+        ]:
+            clock.start()
+            self.addCleanup(clock.stop)
+        self.article = make_article("Bought reads")
 
     def beacon(self, article, number, address="198.51.100.7"):
         return self.client.post(
