@@ -69,7 +69,8 @@ def merge(form, current, base_version):
     Returns a Merge: the fields only the colleague changed, and the fields
     both changed, each with the choice the form posted for it, if any.
     """
-    base = base_values(current, base_version)
+    names = [name for name, _ in merged_fields(form)]
+    base = base_values(current, base_version, names)
     result = Merge(base_version=base_version, base_found=base is not None)
     for name, bound in merged_fields(form):
         theirs = value_of(current, name)
@@ -109,12 +110,18 @@ def apply(form, result, current):
 
 
 def merged_fields(form):
-    for name in MERGEABLE:
-        if name in form.fields and not form.fields[name].disabled:
+    """The form's fields that hold the article's own values (the form's
+    bookkeeping, e.g. loaded_version, is not the article's)."""
+    for name, form_field in form.fields.items():
+        if name in ARTICLE_FIELDS and not form_field.disabled:
             yield name, form[name]
 
 
-def base_values(current, base_version):
+# The article's fields by name, m2m (tags) included.
+ARTICLE_FIELDS = {model_field.name for model_field in Article._meta.get_fields()}
+
+
+def base_values(current, base_version, names):
     """Return the form values of the article at `base_version`, or None when
     that revision is no longer found (then every difference is a conflict)."""
     for version in versions_of(current)[:BASE_SEARCH_DEPTH]:
@@ -123,30 +130,13 @@ def base_values(current, base_version):
             continue
         concrete = Article._meta.concrete_fields
         base = Article(**{f.attname: fields.get(f.attname) for f in concrete})
-        values = {name: value_of(base, name) for name in MERGEABLE if name != "tags"}
+        values = {name: value_of(base, name) for name in names if name != "tags"}
         tag_ids = snapshot(version)["tag_ids"]
         values["tags"] = list(
             Article.tags.through.tag_model().objects.filter(pk__in=tag_ids)
         )
         return values
     return None
-
-
-MERGEABLE = [
-    "kind",
-    "headline",
-    "standfirst",
-    "body",
-    "lead_image",
-    "lead_image_caption",
-    "section",
-    "tags",
-    "publish_at",
-    "featured",
-    "seo_title",
-    "seo_description",
-    "slug",
-]
 
 
 def value_of(article, name):
