@@ -51,6 +51,16 @@ class ArticlesConfig(AppConfig):
                 article.objects.may_become_live().showing_image(image).exists()
             )
         )
+        from attachments.usage import register_public_use as register_file_use
+
+        # Files linked from live and scheduled articles likewise.
+        register_file_use(
+            lambda attachment: (
+                article.objects.may_become_live()
+                .linking_to(attachment.file.url)
+                .exists()
+            )
+        )
         from .search import repair_sqlite_index
 
         post_migrate.connect(repair_sqlite_index, dispatch_uid="repair-search-index")

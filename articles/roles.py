@@ -25,6 +25,9 @@ WRITER_PERMISSIONS = [
     "images.add_image",
     "images.change_image",
     "images.view_image",
+    "attachments.add_attachment",
+    "attachments.change_attachment",
+    "attachments.view_attachment",
     "related.add_curatedlink",
     "related.change_curatedlink",
     "related.delete_curatedlink",
@@ -45,6 +48,8 @@ EDITOR_PERMISSIONS = [
     "articles.delete_previewlink",
     "images.change_any_image",
     "images.delete_image",
+    "attachments.change_any_attachment",
+    "attachments.delete_attachment",
     "related.view_dailyviewcount",
     # Front-page curation.
     *(

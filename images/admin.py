@@ -12,6 +12,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
+from newsroom.libraries import LibraryAdminMixin
+
 from .forms import ImageForm
 from .models import Image
 from .renditions import USES
@@ -59,7 +61,7 @@ def thumbnail_html(image, size=80):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(LibraryAdminMixin, admin.ModelAdmin):
     form = ImageForm
     list_display = [
         "thumbnail",
@@ -159,15 +161,6 @@ class ImageAdmin(admin.ModelAdmin):
             image.uploaded_at.strftime("%d %b %Y %H:%M"),
             image.file.url,
         )
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or obj.may_be_changed_by(request.user))
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
 
     def response_add(self, request, obj, post_url_continue=None):
         # Uploaded from the body editor's picker: back to it, the image chosen.

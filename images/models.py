@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from newsroom.background import enqueue_on_commit
+from newsroom.bulk import in_bulk_job
 
 from . import renditions
 from .uploads import FORMATS
@@ -137,10 +138,12 @@ class Image(models.Model):
             _delete_files_on_commit({saved_file})
         # A worker makes the renditions once the save is committed, so that
         # neither the editor nor a reader waits for them (images/tasks.py);
-        # a page that meets one missing makes it (`rendition_set`).
+        # a page that meets one missing makes it (`rendition_set`). A bulk
+        # job (an archive import) makes its pictures' at its end.
         from .tasks import generate_renditions
 
-        enqueue_on_commit(generate_renditions, self.pk)
+        if not in_bulk_job():
+            enqueue_on_commit(generate_renditions, self.pk)
 
     def may_be_changed_by(self, user):
         """Return True if `user` may replace the file or the description.
@@ -149,14 +152,9 @@ class Image(models.Model):
         is an editor's decision; anyone else may change only images they
         uploaded themselves that readers do not see yet.
         """
-        from .usage import is_seen_by_readers
+        from .usage import uses
 
-        if user.has_perm("images.change_any_image"):
-            return True
-        if not user.has_perm("images.change_image"):
-            return False
-        own = self.uploaded_by_id is not None and self.uploaded_by_id == user.pk
-        return own and not is_seen_by_readers(self)
+        return uses.may_be_changed_by(self, user)
 
     def attach(self, upload):
         """Use a CleanUpload (see images.uploads) as this image's file."""

@@ -20,7 +20,8 @@ from PIL import ImageOps, ImageSequence, UnidentifiedImageError, features
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
+
+from newsroom.libraries import check_upload_size
 
 # Pillow format name: (file extension, media type, label for editors).
 FORMATS = {
@@ -92,17 +93,7 @@ def clean_upload(upload):
             code="file_type",
             params={"name": name, "formats": label},
         )
-    size = upload.size or 0
-    if size > max_upload_bytes():
-        raise ValidationError(
-            "“%(name)s” is %(size)s; images may be at most %(limit)s.",
-            code="file_size",
-            params={
-                "name": name,
-                "size": filesizeformat(size),
-                "limit": filesizeformat(max_upload_bytes()),
-            },
-        )
+    check_upload_size(name, upload.size or 0, max_upload_bytes(), items="images")
     upload.seek(0)
     data = upload.read()
     if not data:

@@ -7,16 +7,8 @@ admin uses it to keep images that readers see (or are about to) out of
 reach of writers' changes.
 """
 
-_public_use_checks = []
+from newsroom.libraries import PublicUses
 
-
-def register_public_use(check):
-    """Register `check(image) -> bool`: True if readers see the image (or
-    will, at a scheduled time) through the registering app."""
-    if check not in _public_use_checks:
-        _public_use_checks.append(check)
-    return check
-
-
-def is_seen_by_readers(image):
-    return any(check(image) for check in _public_use_checks)
+uses = PublicUses()
+register_public_use = uses.register
+is_seen_by_readers = uses.is_seen_by_readers

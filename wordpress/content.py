@@ -4,7 +4,9 @@ In order: `<!--more-->`, `<!--nextpage-->` and Gutenberg's block comments are
 removed; shortcodes are handled (`[caption]` becomes a figure with its
 caption, `[gallery]` figures of its images, `[embed]`, `[audio]`, `[video]`
 and `[playlist]` a link to what they showed; any other shortcode is removed,
-its text kept, and reported); classic-editor posts (without blocks) get
+its text kept, and reported); `<audio>` and `<video>` players become links
+to their file; a link or player whose file was imported into the file
+library leads to the library's copy; classic-editor posts (without blocks) get
 paragraphs from their blank lines as WordPress's `wpautop` makes them; a URL
 alone on a line (WordPress shows it as an embed) becomes a link; headings
 outside h2 to h4 move to the nearest; pictures become figures of library
@@ -51,6 +53,11 @@ BARE_URL_LINE = re.compile(
     r"^[ \t]*(?:<p>)?(https?://[^\s<>\"]+)(?:</p>)?[ \t]*$", re.M
 )
 HEADING = re.compile(r"<(/?)h([156])\b([^>]*)>", re.IGNORECASE)
+MEDIA_ELEMENT = re.compile(
+    r"<(audio|video)\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+SOURCE = re.compile(r"<source\b[^>]*>", re.IGNORECASE)
+LINK_HREF = re.compile(r"""(<a\b[^>]*?\shref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE)
 NEAREST_HEADING = {"1": "2", "5": "4", "6": "4"}
 
 BLOCK_TAGS = (
@@ -162,8 +169,10 @@ class Converter:
     `library` finds library images: `figure(wp_id=…, url=…, alt=…,
     caption=…)` returns a library figure, or "" and reports the picture
     missing; `children(post_id)` returns the ids of a post's attachments,
-    for a [gallery] without ids. `warn(kind, detail)` reports to the
-    fidelity report.
+    for a [gallery] without ids; `file_link(wp_id=…, url=…)` returns the
+    (address, title, kind) of a library file (audio, video, PDF) imported
+    from that attachment or upload address, or None. `warn(kind, detail)`
+    reports to the fidelity report.
     """
 
     def __init__(self, library, warn):
@@ -175,6 +184,7 @@ class Converter:
         uses_blocks = "<!-- wp:" in text
         text = COMMENT.sub("", text)
         text = self._shortcodes(text, post_id)
+        text = self._files(text)
         if not uses_blocks:
             text = autop(text)
         if is_broken_html(text):
@@ -223,6 +233,11 @@ class Converter:
         return "".join(self.library.figure(wp_id=wp_id) for wp_id in wp_ids)
 
     def _embed(self, name, named, positional, inner):
+        if name == "playlist" and named.get("ids"):
+            self.warn("shortcode_link", "[playlist] became links to its files")
+            return "".join(
+                self._file_by_id(_number(part)) for part in named["ids"].split(",")
+            )
         url = (inner or "").strip() if name == "embed" else ""
         for key in ("src", "mp3", "m4a", "ogg", "wav", "mp4", "m4v", "webm", "ogv"):
             url = url or named.get(key, "")
@@ -232,12 +247,46 @@ class Converter:
             return ""
         if name != "embed":
             self.warn("shortcode_link", f"[{name}] became a link to {url}")
-        return _link_paragraph(url)
+        return self._link(url)
+
+    # Files --------------------------------------------------------------
+
+    def _link(self, url):
+        """Return a paragraph linking to `url`, or to its library file."""
+        found = self.library.file_link(url=url)
+        return file_link_html(*found) if found else _link_paragraph(url)
+
+    def _file_by_id(self, wp_id):
+        found = self.library.file_link(wp_id=wp_id) if wp_id else None
+        if found is None:
+            self.warn("missing_file", f"file {wp_id} not in the file library, left out")
+            return ""
+        return file_link_html(*found)
+
+    def _files(self, text):
+        """Make players links, and links to imported files lead to the library."""
+
+        def player(match):
+            sources = [f"<{match[1]}{match[2]}>", *SOURCE.findall(match[3])]
+            for tag in sources:
+                url = tag_attributes(tag).get("src", "").strip()
+                if url:
+                    self.warn("media_link", f"<{match[1].lower()}> became a link")
+                    return self._link(url)
+            return ""
+
+        def link(match):
+            found = self.library.file_link(url=html.unescape(match[3]))
+            if found is None:
+                return match[0]
+            return f"{match[1]}{match[2]}{escape(found[0])}{match[2]}"
+
+        return LINK_HREF.sub(link, MEDIA_ELEMENT.sub(player, text))
 
     # Pictures -----------------------------------------------------------
 
     def _bare_url(self, match):
-        return _link_paragraph(match[1])
+        return self._link(match[1])
 
     def _pictures(self, text):
         """Make figures and lone images library figures (or drop them).
@@ -305,6 +354,11 @@ def figure_html(*, src, alt, file_id, caption=""):
         f'<figure><img src="{escape(src)}" alt="{escape(alt)}" '
         f'data-file="{file_id}">{caption_html}</figure>'
     )
+
+
+def file_link_html(url, title, kind):
+    """Return a paragraph linking to a library file, e.g. "Interview (audio)"."""
+    return f'<p><a href="{escape(url)}">{escape(title)}</a> ({escape(kind)})</p>'
 
 
 def _link_paragraph(url):

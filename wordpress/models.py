@@ -53,6 +53,18 @@ class ImportedImage(ImportedItem):
     file_sha256 = models.CharField(max_length=64)
 
 
+class ImportedFile(ImportedItem):
+    """An attachment that is not a picture (audio, video, PDF) and the
+    library file it became."""
+
+    attachment = models.ForeignKey(
+        "attachments.Attachment",
+        on_delete=models.CASCADE,
+        related_name="wordpress_attachments",
+    )
+    file_sha256 = models.CharField(max_length=64)
+
+
 class ImportedName(models.Model):
     """A person or category of an export (by its WordPress login or slug) and
     the row it became."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from attachments.testing import SAMPLES
 from images.testing import picture_bytes
 
 from .importer import scan, upload_path
@@ -40,16 +41,17 @@ FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF"}
 
 def make_uploads(export, folder):
     """Write a small file at the uploads path of each attachment of `export`:
-    a generated picture for pictures, a few bytes for anything else."""
+    a generated picture for pictures, a small valid file of the format for
+    audio, video and PDFs, a few bytes for anything else."""
     _, _, attachments, _ = scan(export)
     for item in attachments.values():
         path = Path(folder) / upload_path(item.attachment_url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        picture_format = FORMATS.get(path.suffix.lstrip(".").lower())
-        if picture_format:
-            path.write_bytes(picture_bytes((48, 32), picture_format))
+        extension = path.suffix.lstrip(".").lower()
+        if extension in FORMATS:
+            path.write_bytes(picture_bytes((48, 32), FORMATS[extension]))
         else:
-            path.write_bytes(b"not a picture")
+            path.write_bytes(SAMPLES.get(extension, b"neither picture nor file"))
     return len(attachments)
 
 

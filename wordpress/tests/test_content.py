@@ -30,6 +30,12 @@ class FakeLibrary:
             return f'<figure><img data-file="{wp_id or 7}">{caption_html}</figure>'
         return ""
 
+    def file_link(self, *, wp_id=None, url=""):
+        """Attachment 9, uploaded as talk.mp3, is the library file 3."""
+        if wp_id == 9 or url.split("?")[0].endswith("/uploads/2020/05/talk.mp3"):
+            return ("/media/files/2024/05/talk-3.mp3", "A <talk>", "audio")
+        return None
+
 
 class ConverterTests(SimpleTestCase):
     def convert(self, content):
@@ -121,6 +127,54 @@ class ConverterTests(SimpleTestCase):
         self.assertIn(
             ("html_repaired", "elements left open or closed unopened"), self.warnings
         )
+
+    def test_audio_shortcode_and_links_to_an_imported_file_lead_to_the_library(self):
+        talk = "https://a.example/wp-content/uploads/2020/05/talk.mp3"
+        body = self.convert(
+            f'[audio mp3="{talk}"][/audio]\n\nHear <a href="{talk}?x=1">it</a>.'
+        )
+        self.assertEqual(
+            body,
+            '<p><a href="/media/files/2024/05/talk-3.mp3">A &lt;talk&gt;</a> '
+            "(audio)</p>\n"
+            '<p>Hear <a href="/media/files/2024/05/talk-3.mp3">it</a>.</p>',
+        )
+        self.assertEqual(
+            self.warnings, [("shortcode_link", f"[audio] became a link to {talk}")]
+        )
+
+    def test_players_become_links_to_the_library_file_or_their_address(self):
+        body = self.convert(
+            '<!-- wp:audio --><figure class="wp-block-audio"><audio controls '
+            'src="https://a.example/wp-content/uploads/2020/05/talk.mp3"></audio>'
+            "<figcaption>The talk</figcaption></figure>"
+            '<video controls><source src="https://b.example/clip.mp4"></video>'
+        )
+        self.assertEqual(
+            body,
+            '<p><a href="/media/files/2024/05/talk-3.mp3">A &lt;talk&gt;</a> '
+            "(audio)</p><p>The talk</p>"
+            '<p><a href="https://b.example/clip.mp4">https://b.example/clip.mp4</a></p>',
+        )
+        self.assertEqual(
+            [kind for kind, _ in self.warnings], ["media_link", "media_link"]
+        )
+
+    def test_playlist_becomes_links_to_its_files_and_reports_missing_ones(self):
+        body = self.convert('[playlist ids="9,10"]')
+        self.assertEqual(
+            body,
+            '<p><a href="/media/files/2024/05/talk-3.mp3">A &lt;talk&gt;</a> '
+            "(audio)</p>",
+        )
+        self.assertIn(
+            ("missing_file", "file 10 not in the file library, left out"),
+            self.warnings,
+        )
+
+    def test_links_to_other_addresses_are_left_alone(self):
+        body = self.convert('<a href="https://a.example/elsewhere.mp3">x</a>')
+        self.assertEqual(body, '<p><a href="https://a.example/elsewhere.mp3">x</a></p>')
 
 
 class SmallExportTests(TestCase):

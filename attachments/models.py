@@ -1,0 +1,143 @@
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+
+from .uploads import AUDIO, DOCUMENT, VIDEO, accepted_extensions_label
+
+
+def file_path(instance, filename):
+    """Return where a file is stored: by the month it was uploaded (in
+    WordPress, for an imported one), with an unguessable suffix."""
+    path = PurePosixPath(filename)
+    stem = slugify(path.stem)[:60] or "file"
+    extension = path.suffix.lower().lstrip(".") or "bin"
+    month = instance.uploaded_at or timezone.now()
+    return f"files/{month:%Y/%m}/{stem}-{secrets.token_hex(4)}.{extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def formerly_at(self, path):
+        """Return the files whose former address (a WordPress upload) is `path`."""
+        return self.filter(former_urls__path=path)
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        AUDIO = AUDIO, "Audio"
+        VIDEO = VIDEO, "Video"
+        DOCUMENT = DOCUMENT, "Document"
+
+    file = models.FileField(
+        upload_to=file_path,
+        max_length=255,
+        help_text=(
+            f"Audio, video or PDF ({accepted_extensions_label()}). Readers "
+            "download or play it from its address."
+        ),
+    )
+    title = models.CharField(
+        max_length=300,
+        help_text="What the file is, as readers see it in the link to it.",
+    )
+    description = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="What it holds, for editors looking for it.",
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who made it and for whom, e.g. “BBC / Jane Doe”.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind, editable=False)
+    original_filename = models.CharField(
+        "uploaded as", max_length=255, blank=True, editable=False
+    )
+    file_size = models.PositiveBigIntegerField("size", default=0, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("uploaded", default=timezone.now, editable=False)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "file"
+        indexes = [
+            models.Index(fields=["-uploaded_at"], name="attachment_uploaded_idx")
+        ]
+        permissions = [
+            (
+                "change_any_attachment",
+                "Can change any library file, including ones readers see",
+            )
+        ]
+
+    def __str__(self):
+        return Truncator(self.title or self.original_filename).chars(80)
+
+    def save(self, *args, **kwargs):
+        saved_file = (
+            Attachment.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if saved_file and saved_file != self.file.name:
+            # A replaced file goes once the new one is safely recorded.
+            delete_file_on_commit(saved_file, self.file.storage)
+
+    def may_be_changed_by(self, user):
+        """Return True if `user` may replace the file or the description.
+
+        As for library images: changing a file that readers see (or will
+        see at a scheduled time) is an editor's decision; anyone else may
+        change only files they uploaded themselves that readers do not see yet.
+        """
+        from .usage import uses
+
+        return uses.may_be_changed_by(self, user)
+
+    def attach(self, upload):
+        """Use a CheckedUpload (see attachments.uploads) as this file."""
+        self.file = upload.content
+        self.kind = upload.kind
+        self.file_size = upload.size
+        self.original_filename = upload.original_name[:255]
+
+
+class FormerFileURL(models.Model):
+    """An address a file used to have (a WordPress upload); it redirects to
+    the file."""
+
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.CASCADE, related_name="former_urls"
+    )
+    path = models.CharField(max_length=500, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "former file URL"
+
+    def __str__(self):
+        return self.path
+
+
+def delete_file_on_commit(name, storage):
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def delete_file(sender, instance, **kwargs):
+    """Delete a file from storage once its row is gone."""
+    delete_file_on_commit(instance.file.name, instance.file.storage)

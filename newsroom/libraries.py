@@ -1,0 +1,73 @@
+"""What the media libraries (images/, attachments/) share: who may change
+an item, as asked of the apps that show items to readers; the admin rule
+that follows from it; and the size limit of an upload."""
+
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+
+class PublicUses:
+    """Checks, registered by the apps that show a library's items to
+    readers, of whether readers see an item (or will, at a scheduled time).
+    The library asks them without importing those apps."""
+
+    def __init__(self):
+        self._checks = []
+
+    def register(self, check):
+        """Register `check(item) -> bool`: True if readers see the item (or
+        will, at a scheduled time) through the registering app."""
+        if check not in self._checks:
+            self._checks.append(check)
+        return check
+
+    def is_seen_by_readers(self, item):
+        return any(check(item) for check in self._checks)
+
+    def may_be_changed_by(self, item, user):
+        """Return True if `user` may replace the item's file or description.
+
+        Changing an item that readers see (or will see at a scheduled time)
+        is an editor's decision (`change_any_<model>`); anyone else may
+        change only items they uploaded themselves that readers do not see
+        yet.
+        """
+        opts = item._meta
+        if user.has_perm(f"{opts.app_label}.change_any_{opts.model_name}"):
+            return True
+        change = get_permission_codename("change", opts)
+        if not user.has_perm(f"{opts.app_label}.{change}"):
+            return False
+        own = item.uploaded_by_id is not None and item.uploaded_by_id == user.pk
+        return own and not self.is_seen_by_readers(item)
+
+
+class LibraryAdminMixin:
+    """A library's admin: who uploaded an item is recorded, and who may
+    change it is the model's `may_be_changed_by`."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+def check_upload_size(name, size, limit, *, items):
+    """Raise ValidationError if an upload of `size` bytes is over `limit`
+    (`items` names what the library holds, for the message)."""
+    if size > limit:
+        raise ValidationError(
+            "“%(name)s” is %(size)s; %(items)s may be at most %(limit)s.",
+            code="file_size",
+            params={
+                "name": name,
+                "size": filesizeformat(size),
+                "items": items,
+                "limit": filesizeformat(limit),
+            },
+        )
