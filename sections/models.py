@@ -85,10 +85,18 @@ class Section(models.Model):
                 )
             ancestor = ancestor.parent
 
-    def descendant_ids(self):
-        """Return the ids of this section and every section below it."""
+    def descendant_ids(self, sections=None):
+        """Return the ids of this section and every section below it.
+
+        `sections`: every section, if they were read already (the reader's
+        pages keep them per content version); else read here, in one query.
+        """
+        if sections is None:
+            pairs = Section.objects.values_list("pk", "parent_id")
+        else:
+            pairs = ((section.pk, section.parent_id) for section in sections)
         children = {}
-        for pk, parent_id in Section.objects.values_list("pk", "parent_id"):
+        for pk, parent_id in pairs:
             children.setdefault(parent_id, []).append(pk)
         ids, frontier = set(), [self.pk]
         while frontier:
