@@ -350,8 +350,7 @@ class Stack:
         (tmp / "backends.vcl").write_text(
             f'backend web1 {{ .host = "{HOST}"; .port = "{ports["app1"]}"; {probe} }}\n'
             f'backend web2 {{ .host = "{HOST}"; .port = "{ports["app2"]}"; {probe} }}\n'
-            "sub vcl_init { new app = directors.round_robin(); "
-            "app.add_backend(web1); app.add_backend(web2); }\n"
+            "sub vcl_init { app.add_backend(web1); app.add_backend(web2); }\n"
             'acl purgers { "127.0.0.1"; "::1"; }\n'
             'acl tls_proxies { "127.0.0.1"; "::1"; }\n'
         )
@@ -1132,6 +1131,21 @@ def summarise(test, after):
     return phases, totals, targets
 
 
+def app_server_logs(stack):
+    """Count the lines the app servers logged (gunicorn's and the site's),
+    their tracebacks, and the lines saying the cache was unreachable."""
+    counts = {"lines": 0, "tracebacks": 0, "cache_errors": 0}
+    for name in ("app1", "app2"):
+        path = stack.tmp / f"{name}.log"
+        if not path.exists():
+            continue
+        for line in path.read_text(errors="replace").splitlines():
+            counts["lines"] += 1
+            counts["tracebacks"] += line.startswith("Traceback (most recent call")
+            counts["cache_errors"] += "Error 111 connecting to" in line
+    return counts
+
+
 def report(test, phases, totals, targets):
     lines = [
         "",
@@ -1167,6 +1181,13 @@ def report(test, phases, totals, targets):
     lines += [
         f"| {name} | {'yes' if ok else '**no**'} | {text} |"
         for name, ok, text in targets
+    ]
+    logs = totals["app_server_logs"]
+    lines += [
+        "",
+        f"App servers' logs: {logs['lines']:,} lines, {logs['tracebacks']:,} "
+        f"tracebacks, {logs['cache_errors']:,} lines about the cache being "
+        "unreachable",
     ]
     lines += ["", "Events:"] + [f"  t={t:5.1f} s  {text}" for t, text in test.events]
     if test.failures:
@@ -1219,6 +1240,7 @@ def main(argv=None):
         after = test.counted_reads()
         verify_editor(stack, test.editor_actions)
         phases, totals, targets = summarise(test, after)
+        totals["app_server_logs"] = app_server_logs(stack)
         text = report(test, phases, totals, targets)
         print(text)
         RESULTS_DIR.mkdir(exist_ok=True)

@@ -17,7 +17,7 @@ app=$(free_port); cache=$(free_port)
 cp deploy/varnish/default.vcl "$tmp/"
 cat > "$tmp/backends.vcl" <<V
 backend web1 { .host = "127.0.0.1"; .port = "$app"; }
-sub vcl_init { new app = directors.round_robin(); app.add_backend(web1); }
+sub vcl_init { app.add_backend(web1); }
 acl purgers { "127.0.0.1"; } acl tls_proxies { "127.0.0.1"; }
 V
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY="bench-$RANDOM-$RANDOM-$RANDOM-$RANDOM-$RANDOM"

@@ -51,7 +51,7 @@ backend web1 { .host = "127.0.0.1"; .port = "$app1";
   .probe = { .url = "/healthz"; .interval = 1s; .window = 3; .threshold = 2; .initial = 2; } }
 backend web2 { .host = "127.0.0.1"; .port = "$app2";
   .probe = { .url = "/healthz"; .interval = 1s; .window = 3; .threshold = 2; .initial = 2; } }
-sub vcl_init { new app = directors.round_robin(); app.add_backend(web1); app.add_backend(web2); }
+sub vcl_init { app.add_backend(web1); app.add_backend(web2); }
 acl purgers { "127.0.0.1"; "::1"; }
 acl tls_proxies { "127.0.0.1"; "::1"; }
 EOF

@@ -28,13 +28,22 @@ the *retraction version*, and a copy is only served stale under the
 retraction version it was rendered under. When the database is unreachable,
 a page's last copy is served (stale) under the same rule, and a page without
 one answers 503 with Retry-After.
+
+When the cache (Redis) is unreachable, pages are rendered without it, and
+each place whose cache call failed logs one line every few seconds
+(`newsroom.cache.log_cache_error`). A request whose cache call failed does
+not try the cache again (`request_content_version` raises at once), and
+the data of every page that cannot show an article (the section menu, the
+sections) is kept in each process for OUTAGE_COPY_SECONDS at most, while
+the cache stays unreachable; whatever shows articles is read again for
+each page, through `live()`.
 """
 
 import hashlib
 import logging
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache, wraps
 
 from django.conf import settings
@@ -43,6 +52,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, get_resolver
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -50,6 +60,8 @@ from django.utils.cache import (
 )
 from django.utils.html import escape
 
+from newsroom.background import retried_task
+from newsroom.cache import cache_answered, kept_during_outage, log_cache_error
 from newsroom.django_private import mark_response_logged
 
 logger = logging.getLogger(__name__)
@@ -96,8 +108,11 @@ def _new_content_version():
     try:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
     except Exception:
-        # A cache outage must not block publishing; pages expire by TTL.
-        logger.exception("Could not invalidate the page cache")
+        # A cache outage must not block publishing. The pages cached before
+        # it are kept under the old version if the cache comes back with its
+        # data (a network fault, or Redis with persistence): move it then.
+        log_cache_error(logger, "Could not invalidate the page cache")
+        _move_versions_later()
     from .purge import content_changed  # Varnish in front too (reading/purge.py)
 
     content_changed()
@@ -117,7 +132,34 @@ def _new_retraction_version():
     try:
         cache.set(RETRACTION_KEY, time.time_ns(), timeout=None)
     except Exception:
-        logger.exception("Could not invalidate the page cache's previous copies")
+        # _new_content_version() follows, and has them moved later.
+        log_cache_error(logger, "Could not invalidate the page cache's previous copies")
+
+
+MOVE_AGAIN_DELAY = timedelta(seconds=3)
+
+
+@retried_task(attempts=10, delay=MOVE_AGAIN_DELAY)
+def move_versions_again():
+    """Move the retraction and content versions (and purge the shared
+    caches), for a change that could not while the cache was unreachable.
+    Tried again, later each time, for about two minutes."""
+    cache.set(RETRACTION_KEY, time.time_ns(), timeout=None)
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    from .purge import content_changed
+
+    content_changed()
+
+
+def _move_versions_later():
+    if transaction.get_connection().in_atomic_block:
+        return  # the versions move again on commit, and fail then if they must
+    try:
+        if not move_versions_again.get_backend().supports_defer:
+            return  # it would run now, and meet the same outage
+        move_versions_again.using(run_after=timezone.now() + MOVE_AGAIN_DELAY).enqueue()
+    except Exception:
+        logger.exception("Could not queue moving the page cache's versions")
 
 
 # Other scheduled changes than articles' (a front-page block's time):
@@ -199,13 +241,28 @@ def _remember(request, version, found):
 
 
 def request_content_version(request):
-    """Return the content version `request` renders under, read only once."""
+    """Return the content version `request` renders under, read only once.
+
+    Raise CacheUnavailable, without asking the cache again, if a cache call
+    of this request failed already.
+    """
     version = getattr(request, "content_version", None)
     if version is None:
-        found = _get_with_version()
-        version = _version_in(found)
+        failed = getattr(request, "cache_error", None)
+        if failed is not None:
+            raise CacheUnavailable("no answer earlier in this request") from failed
+        try:
+            found = _get_with_version()
+            version = _version_in(found)
+        except Exception as error:
+            request.cache_error = error
+            raise
         _remember(request, version, found)
     return version
+
+
+class CacheUnavailable(Exception):
+    """The shared cache did not answer a call made earlier for the request."""
 
 
 def read_for_request(request, key):
@@ -216,6 +273,15 @@ def read_for_request(request, key):
     return request.read_with_version.get(key)
 
 
+# While the cache is unreachable, the content version is unknown: data that
+# cannot show an article (menus, sections: what readers may see of articles
+# is ruled by `live()`, read again for each page) is kept this long (seconds)
+# in each process, from when it was built. A change to it made meanwhile
+# shows in each process within this time.
+OUTAGE_COPY_SECONDS = 5
+KEPT_DURING_OUTAGE = {"navigation", "navigation-html", "sections-by-id"}
+
+
 def per_content_version(name, build, *parts, request=None):
     """Return `build()`, computed once per content version in this process.
 
@@ -224,7 +290,8 @@ def per_content_version(name, build, *parts, request=None):
     sets a new content version. With `request`, the version it renders under
     is read once for all such data (and not at all after a page-cache miss,
     which read it already). Off (always built) when NEWSROOM_FRAGMENT_CACHE
-    is false, and built afresh if the cache is down.
+    is false. If the cache is down, built afresh, or for the names of
+    KEPT_DURING_OUTAGE kept OUTAGE_COPY_SECONDS (see above).
     """
     if not settings.NEWSROOM_FRAGMENT_CACHE:
         return build()
@@ -233,8 +300,12 @@ def per_content_version(name, build, *parts, request=None):
             content_version() if request is None else request_content_version(request)
         )
     except Exception:
-        logger.exception("Cache unavailable; building %s without it", name)
-        return build()
+        log_cache_error(logger, "Cache unavailable; page parts built without it")
+        if name not in KEPT_DURING_OUTAGE:
+            return build()
+        key = ("per content version", name, parts)
+        return kept_during_outage(key, build, seconds=OUTAGE_COPY_SECONDS)
+    cache_answered()  # versions rule again
     copies = _per_version.get(version)
     if copies is None:
         # Older versions' copies serve no one; the previous version's may
@@ -340,8 +411,10 @@ class PageCacheMiddleware:
             return self.get_response(request)  # Django answers it with a 400.
         try:
             return self._answer(request, page_id)
-        except _CacheUnavailable:
-            logger.exception("Page cache unavailable; rendering without it")
+        except _CacheUnavailable as unavailable:
+            log_cache_error(logger, "Page cache unavailable; rendering without it")
+            # The rest of the request does not ask the cache again.
+            request.cache_error = unavailable.__cause__
             return _logged(request, self.get_response(request))
 
     def process_exception(self, request, exception):
@@ -391,7 +464,7 @@ class PageCacheMiddleware:
                 else:
                     cache.set(lock, UNSTORABLE, timeout=_lock_seconds())
             except Exception:
-                logger.exception("Could not release a page's render lock")
+                log_cache_error(logger, "Could not release a page's render lock")
         return response
 
     def _render(self, request, page_id, version, retraction, entry, found):
@@ -470,7 +543,7 @@ def _store(page_id, version, retraction, response, *, rendered_from):
             timeout=settings.NEWSROOM_PAGE_STALE_IF_ERROR_SECONDS,
         )
     except Exception:
-        logger.exception("Could not store a page in the cache")
+        log_cache_error(logger, "Could not store a page in the cache")
         return False
     return True
 

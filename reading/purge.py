@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from newsroom.background import retried_task
+from newsroom.cache import log_cache_error
 
 from .pagecache import VERSION_KEY, next_publication, request_content_version
 
@@ -168,10 +169,14 @@ class CacheTagsMiddleware:
                 rendered_under = request_content_version(request)
                 next_at = _next_publication_after(request, rendered_from)
                 changed = cache.get(VERSION_KEY) != rendered_under
-            except Exception as error:
+            except Exception:
                 # Cache down: the next publication is unknown. Bans still
                 # reach the shared caches; they keep the page a second.
-                logger.warning("No content version for shared caches: %r", error)
+                log_cache_error(
+                    logger,
+                    "No content version for shared caches",
+                    level=logging.WARNING,
+                )
                 patch_cache_control(response, s_maxage=1)
                 return response
             if changed:

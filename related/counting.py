@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.cache import kept_during_outage, log_cache_error
 from newsroom.django_private import redis_client
 
 from .models import DailyViewCount
@@ -234,7 +235,7 @@ def reads_on(day, *, limit=10):
             {pk: reads for (on, pk), reads in buffer().pending().items() if on == day}
         )
     except Exception:
-        logger.exception("Could not read the buffered reads")
+        log_cache_error(logger, "Could not read the buffered reads")
         pending = Counter()
     counts = DailyViewCount.objects.filter(day=day).values_list("article_id", "views")
     stored = dict(counts.order_by("-views", "article_id")[:limit])
@@ -248,28 +249,51 @@ def reads_on(day, *, limit=10):
 def refresh_popular_ranking():
     """Store the ids of the most-read live articles for the widget."""
     ids = compute_popular_ids(limit=RANKING_SIZE)
-    cache.set(RANKING_KEY, ids, timeout=settings.NEWSROOM_VIEW_FLUSH_SECONDS * 10)
+    _store_ranking(ids)
     return ids
+
+
+def _store_ranking(ids):
+    cache.set(RANKING_KEY, ids, timeout=settings.NEWSROOM_VIEW_FLUSH_SECONDS * 10)
 
 
 def popular_ids():
     """Return the stored popular ranking, computing it if the cache has none.
 
     (Pages read it in the same round trip as their content version: see
-    reading.templatetags.reading_tags.popular_ids.)
+    reading.templatetags.reading_tags.popular_ids.) While the cache is
+    unreachable, this process's own ranking (`ranking_during_outage`).
     """
     try:
         ids = cache.get(RANKING_KEY)
     except Exception:
-        logger.exception("Cache unavailable; computing Popular posts directly")
-        ids = None
+        log_cache_error(
+            logger, "Cache unavailable; Popular posts ranked by this process"
+        )
+        return ranking_during_outage()
     if ids is None:
+        ids = compute_popular_ids(limit=RANKING_SIZE)
         try:
-            ids = refresh_popular_ranking()
+            _store_ranking(ids)
         except Exception:
-            logger.exception("Could not store the popular ranking")
-            ids = compute_popular_ids(limit=RANKING_SIZE)
+            log_cache_error(logger, "Could not store the popular ranking")
     return ids
+
+
+def ranking_during_outage():
+    """Return the popular ranking for pages rendered while the cache is
+    unreachable: computed in this process, and kept in it as long as the
+    shared one lives between two flushes (NEWSROOM_VIEW_FLUSH_SECONDS).
+
+    Ids only: `stored_popular_articles()` shows those of them that are live
+    when each page renders, so an article taken off the site meanwhile (by
+    any process) is not shown.
+    """
+    return kept_during_outage(
+        RANKING_KEY,
+        lambda: compute_popular_ids(limit=RANKING_SIZE),
+        seconds=settings.NEWSROOM_VIEW_FLUSH_SECONDS,
+    )
 
 
 def stored_popular_articles(*, limit=5, ids=None):

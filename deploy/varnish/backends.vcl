@@ -1,7 +1,8 @@
 # The site-specific part of deploy/varnish/default.vcl, which includes it:
 # the app servers, and who may purge. This one is compose.yaml's (the
 # service "web", scaled to any number of containers, is one address). On
-# machines of your own, list each app server and add it to the director.
+# machines of your own, list each app server and add it to the director
+# `app` (default.vcl creates it).
 
 backend web1 {
     .host = "web";
@@ -23,7 +24,6 @@ backend web1 {
 # backend web2 { .host = "10.0.0.12"; .port = "8000"; ... }
 
 sub vcl_init {
-    new app = directors.round_robin();
     app.add_backend(web1);
     # app.add_backend(web2);
 }

@@ -10,6 +10,7 @@ import logging
 from django import template
 from django.template.loader import render_to_string
 
+from newsroom.cache import log_cache_error
 from related import counting
 
 from ..display import display_of, shown_related
@@ -109,7 +110,10 @@ def popular_ids(request=None):
         try:
             ids = read_for_request(request, counting.RANKING_KEY)
         except Exception:
-            logger.exception("Cache unavailable; computing Popular posts directly")
+            log_cache_error(
+                logger, "Cache unavailable; Popular posts ranked by this process"
+            )
+            return counting.ranking_during_outage()
     return counting.popular_ids() if ids is None else ids
 
 
