@@ -8,9 +8,12 @@ tags, featured images, pictures in the content, [caption] and [gallery]
 shortcodes) and a wp-content/uploads copy of small generated JPEGs into a
 temporary folder, imports it into a fresh database (a temporary SQLite file,
 or DATABASE_URL's database if given: it must be empty and migrated, and is
-left with the import), then renders the first imported article's page once,
-cold. Prints one JSON object: the import's time, items per second, the
-report's totals and the first view's time and queries.
+left with the import), then renders an imported article's page, its section
+front and the front page once each, cold, with no worker having run. Prints
+one JSON object: the import's time (the whole of it, and the part spent
+computing related lists, page copies and renditions after the commit, step
+by step), items per second, the report's totals, the tasks left in the queue
+and each first view's time and queries.
 
 `make bench` runs it at full size after the sizes' figures and reports it
 (`--no-wordpress` leaves it out; `--quick` imports 500 posts).
@@ -149,6 +152,24 @@ def write_uploads(folder, uploads):
         path.write_bytes(data)
 
 
+def first_view(path):
+    """Ask for a page once; return its status, time and queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = Client().get(path, HTTP_HOST="localhost")
+        seconds = time.perf_counter() - started
+    return {
+        "path": path,
+        "status": response.status_code,
+        "ms": round(seconds * 1000, 1),
+        "queries": len(queries),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000)
@@ -171,8 +192,6 @@ def main():
         # No query log: debug's would grow with every row imported.
         settings.DEBUG = False
         from django.core.management import call_command
-        from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         from articles.models import Article
         from wordpress.importer import import_export
@@ -188,15 +207,31 @@ def main():
         report = import_export(export, media_dir=folder / "uploads").as_dict()
         seconds = time.perf_counter() - started
         article = Article.objects.live().select_related("section").first()
-        from django.db import connection
+        # Tasks waiting for a worker (none should be: nothing is left to one).
+        from django_tasks_db.models import DBTaskResult
 
-        client = Client()
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(article.get_absolute_url(), HTTP_HOST="localhost")
-            status = response.status_code
-            first_view = time.perf_counter() - started
+        tasks_left = DBTaskResult.objects.count()
+        pages = {
+            "article": article.get_absolute_url(),
+            "section_front": article.section.get_absolute_url(),
+            "front_page": "/",
+        }
+        # A running server has rendered pages before: warm this process up on
+        # another imported article and another section's front (templates
+        # compiled, URLs resolved).
+        other = (
+            Article.objects.live()
+            .exclude(section=article.section)
+            .select_related("section")
+            .first()
+        )
+        warm_up = [
+            first_view(other.get_absolute_url()),
+            first_view(other.section.get_absolute_url()),
+        ]
+        first_views = {name: first_view(path) for name, path in pages.items()}
         items = report["items"]["in_file"]
+        computed = report["computed_after_import"]
         print(
             json.dumps(
                 {
@@ -205,14 +240,16 @@ def main():
                     "export_mb": round(export.stat().st_size / 1e6, 1),
                     "generate_seconds": round(generated, 1),
                     "import_seconds": round(seconds, 1),
+                    "computed_after_import_seconds": round(
+                        sum(step["seconds"] for step in computed.values()), 1
+                    ),
+                    "computed_after_import": computed,
                     "items_per_second": round(items / seconds, 1),
                     "by_type": report["items"]["by_type"],
                     "problems": report["problems"],
-                    "first_view": {
-                        "status": status,
-                        "ms": round(first_view * 1000, 1),
-                        "queries": len(queries),
-                    },
+                    "tasks_queued": tasks_left,
+                    "warm_up_views": warm_up,
+                    "first_views": first_views,
                 },
                 indent=2,
             )

@@ -12,22 +12,31 @@ class RelatedConfig(AppConfig):
         from articles import events
         from articles.models import Article
         from articles.signals import removed_from_articles
+        from newsroom.bulk import skipped_in_bulk_job
         from newsroom.health import register_readiness_check
 
         from . import health, signals
 
         # Lists are computed by tasks (related/tasks.py); what pages show of
         # them is the reading app's business (it listens to
-        # signals.related_list_stored).
+        # signals.related_list_stored). A bulk job (an archive import)
+        # computes every list once at its end.
         curated_link = self.get_model("CuratedLink")
-        for event in (events.published, events.changed):
-            event.connect(signals.article_published, sender=Article)
-        events.unpublished.connect(signals.article_unpublished, sender=Article)
-        events.deleted.connect(signals.article_deleted, sender=Article)
-        removed_from_articles.connect(
-            signals.tag_removed, sender=TaggedItem.tag.field.related_model
-        )
-        for signal in (post_save, post_delete):
-            signal.connect(signals.curated_link_changed, sender=curated_link)
-            signal.connect(signals.article_tags_changed, sender=TaggedItem)
+        tag = TaggedItem.tag.field.related_model
+        for signal, receiver, sender in [
+            (events.published, signals.article_published, Article),
+            (events.changed, signals.article_published, Article),
+            (events.unpublished, signals.article_unpublished, Article),
+            (events.deleted, signals.article_deleted, Article),
+            (removed_from_articles, signals.tag_removed, tag),
+            *(
+                (signal, receiver, sender)
+                for signal in (post_save, post_delete)
+                for receiver, sender in [
+                    (signals.curated_link_changed, curated_link),
+                    (signals.article_tags_changed, TaggedItem),
+                ]
+            ),
+        ]:
+            signal.connect(skipped_in_bulk_job(receiver), sender=sender, weak=False)
         register_readiness_check("publications", health.overdue_publications)

@@ -1,5 +1,6 @@
 """Ranking rules for the Related posts and Popular posts widgets."""
 
+import heapq
 import math
 from collections import defaultdict
 from datetime import timedelta
@@ -25,6 +26,11 @@ SECTION_CANDIDATES = 20
 
 SENTINEL_POSITION = 32767  # a self-entry marking a computed (maybe empty) list
 BATCH = 1000  # articles per query when many lists change at once
+# Whole-archive passes: articles per term whose text candidates are looked
+# at (see ArchiveIndex), and lists stored per transaction.
+CHAMPIONS = 500
+TERM_LENGTH = ArticleTerm._meta.get_field("term").max_length  # longer ones cut
+LISTS_PER_TRANSACTION = 200
 
 
 def copy_related(article_ids, *, without=None):
@@ -52,7 +58,7 @@ def linked_from(article):
     )
 
 
-def rank_related(article, *, limit=STORED_SIZE):
+def rank_related(article, *, limit=STORED_SIZE, archive=None):
     """Return [(article id, score, picked)] of the best related articles.
 
     Hand-picked links come first, in the editor's order. The rest are ranked
@@ -60,6 +66,10 @@ def rank_related(article, *, limit=STORED_SIZE):
     similarity (TF-IDF cosine of headline, standfirst and body, which carries
     the ranking where tags are few or missing), then by being in the same
     section, then by recency. Never the article itself, never a draft.
+
+    `archive` (an ArchiveIndex) has the vectors, text candidates and
+    candidates' rows in memory, for a pass over the whole archive; without
+    it, queries read them.
     """
     # Scheduled articles are candidates too: readers only see entries that
     # are live, so a scheduled one appears in lists at its publish second.
@@ -72,9 +82,14 @@ def rank_related(article, *, limit=STORED_SIZE):
     wanted = limit - len(picked)
     if wanted <= 0:
         return [(pk, 0.0, True) for pk in picked]
-    tag_scores = _shared_tag_scores(article)
-    own_vector = _vector_of(article)
-    text_ids = _text_candidates(article, own_vector)
+    if archive is None:
+        tag_scores = _shared_tag_scores(article)
+        own_vector = _vector_of(article)
+        text_ids = _text_candidates(article, own_vector)
+    else:
+        tag_scores = _shared_tag_scores(article, live_total=archive.live_total)
+        own_vector = archive.vectors.get(article.pk, {})
+        text_ids = archive.text_candidates(article.pk, own_vector)
     section_ids = (
         published.filter(section_id=article.section_id)
         .order_by("-publish_at", "-pk")
@@ -84,9 +99,12 @@ def rank_related(article, *, limit=STORED_SIZE):
         article.pk,
         *picked,
     }
-    rows = published.filter(pk__in=candidate_ids).values_list(
-        "pk", "section_id", "publish_at", "text_vector__weights"
-    )
+    if archive is None:
+        rows = published.filter(pk__in=candidate_ids).values_list(
+            "pk", "section_id", "publish_at", "text_vector__weights"
+        )
+    else:
+        rows = archive.rows(candidate_ids)
     scored = []
     for pk, section_id, published, weights in rows:
         similarity = text.cosine(own_vector, weights or {})
@@ -179,7 +197,7 @@ def index_article(article):
         ArticleTerm.objects.filter(article=article).delete()
         strongest = text.strongest_terms(row.weights)
         ArticleTerm.objects.bulk_create(
-            ArticleTerm(article=article, term=term, weight=weight)
+            ArticleTerm(article=article, term=term[:TERM_LENGTH], weight=weight)
             for term, weight in strongest
         )
     return row
@@ -205,7 +223,10 @@ def _vector_of(article):
 
 def _text_candidates(article, own_vector):
     """Return ids of articles sharing the article's most distinctive terms."""
-    strongest = text.strongest_terms(own_vector)
+    strongest = [
+        (term[:TERM_LENGTH], weight)
+        for term, weight in text.strongest_terms(own_vector)
+    ]
     if not strongest:
         return []
     overlap = Sum(
@@ -226,8 +247,60 @@ def _text_candidates(article, own_vector):
     )
 
 
-def _shared_tag_scores(article):
-    """Map article ids to the summed rarity weight of the tags they share."""
+class ArchiveIndex:
+    """What ranking reads of every live or scheduled article, in memory,
+    for a pass over the whole archive (`reindex_all`): their vectors, section
+    and time, the number of live articles, and their most distinctive terms.
+
+    For text candidates each term keeps its CHAMPIONS articles of highest
+    weight (the "champion lists" of Manning, Raghavan and Schütze,
+    Introduction to Information Retrieval, 7.1.3): the candidates are those
+    sharing the article's strongest terms, by the same overlap as
+    `_text_candidates`, which a term found in every article would otherwise
+    make a scan of the whole index for each. Exact while no term is among
+    more than CHAMPIONS articles' strongest.
+    """
+
+    def __init__(self, articles, vectors, index_terms):
+        self.articles = {
+            pk: (section_id, publish_at)
+            for pk, section_id, publish_at in articles.values_list(
+                "pk", "section_id", "publish_at"
+            )
+        }
+        self.live_total = max(Article.objects.live().count(), 1)
+        self.vectors = {row.article_id: row.weights for row in vectors}
+        postings = defaultdict(list)
+        for row in index_terms:
+            postings[row.term].append((row.weight, row.article_id))
+        self.champions = {
+            term: [(pk, weight) for weight, pk in heapq.nlargest(CHAMPIONS, rows)]
+            for term, rows in postings.items()
+        }
+
+    def rows(self, article_ids):
+        """Return (id, section id, publish time, vector) of these articles
+        that are live or scheduled."""
+        return [
+            (pk, *self.articles[pk], self.vectors.get(pk))
+            for pk in article_ids
+            if pk in self.articles
+        ]
+
+    def text_candidates(self, article_id, own_vector):
+        """Return ids of articles sharing the article's most distinctive
+        terms, most overlap first."""
+        overlap = defaultdict(float)
+        for term, weight in text.strongest_terms(own_vector):
+            for pk, other_weight in self.champions.get(term[:TERM_LENGTH], ()):
+                overlap[pk] += weight * other_weight
+        overlap.pop(article_id, None)
+        return heapq.nlargest(TEXT_CANDIDATES, overlap, key=overlap.__getitem__)
+
+
+def _shared_tag_scores(article, *, live_total=None):
+    """Map article ids to the summed rarity weight of the tags they share
+    (`live_total`: the number of live articles, if known)."""
     tag_ids = list(article.tags.values_list("pk", flat=True))
     if not tag_ids:
         return {}
@@ -239,7 +312,7 @@ def _shared_tag_scores(article):
     documents = dict(
         tagged.values("tag_id").annotate(n=Count("pk")).values_list("tag_id", "n")
     )
-    total = max(Article.objects.live().count(), 1)
+    total = live_total or max(Article.objects.live().count(), 1)
     # Bounded: the newest articles sharing a tag are the candidates.
     rows = tagged.exclude(object_id=article.pk).order_by("-object_id")
     scores = defaultdict(float)
@@ -308,9 +381,17 @@ def reindex_all(*, progress=None):
             ]
         ArticleVector.objects.bulk_create(vectors, batch_size=1000)
         ArticleTerm.objects.bulk_create(index_terms, batch_size=5000)
-    for n, article in enumerate(articles.iterator(chunk_size=500), start=1):
-        ranked = rank_related(article)
-        _store_list(article, ranked)
-        if progress:
-            progress(n, total)
+    archive = ArchiveIndex(articles, vectors, index_terms)
+    del counts, vectors, index_terms
+    ids = list(articles.values_list("pk", flat=True))
+    done = 0
+    # A transaction per batch: one commit for many lists, none held long.
+    for start in range(0, len(ids), LISTS_PER_TRANSACTION):
+        batch = articles.filter(pk__in=ids[start : start + LISTS_PER_TRANSACTION])
+        with transaction.atomic():
+            for article in batch:
+                _store_list(article, rank_related(article, archive=archive))
+                done += 1
+                if progress:
+                    progress(done, total)
     return total

@@ -6,6 +6,9 @@ from collections import Counter, defaultdict
 POST_OUTCOMES = ("imported", "updated", "unchanged", "skipped")
 ATTACHMENT_OUTCOMES = ("imported", "updated", "unchanged", "missing", "skipped")
 OTHER_OUTCOMES = ("not_imported",)
+# What is computed after the import (wordpress/derived.py), in its order.
+PAGE_COPIES, RELATED_LISTS, RENDITIONS = "page copies", "related lists", "renditions"
+COMPUTED_STEPS = (PAGE_COPIES, RELATED_LISTS, RENDITIONS)
 
 
 class Report:
@@ -30,6 +33,8 @@ class Report:
         self.not_imported_meta = Counter()
         self.not_imported_terms = Counter()
         self.old_urls = Counter()
+        # What was computed after the commit: {step: {"count", "seconds"}}.
+        self.computed = {}
 
     def outcome(self, item, outcome, reason=""):
         """Record what became of an item (once per item)."""
@@ -100,6 +105,7 @@ class Report:
             "skipped": self.skipped,
             "warnings": self.warnings,
             "problems": self.problems(),
+            "computed_after_import": self.computed,
         }
 
     def summary_lines(self):
@@ -139,6 +145,17 @@ def summary_lines(data, *, missing=20):
             )
             lines.append(f"{title}: {values}")
     lines.append(f"Comments (not imported): {data['comments_not_imported']}")
+    computed = data.get("computed_after_import") or {}
+    if computed:
+        lines.append(
+            "Computed after the import: "
+            + ", ".join(
+                f"{step} {computed[step]['count']} ({computed[step]['seconds']} s)"
+                # In order: a stored report (jsonb) may keep its keys sorted.
+                for step in COMPUTED_STEPS
+                if step in computed
+            )
+        )
     shown = data["missing_media"][:missing]
     lines += [f"  missing: {m['url']} (looked for {m['path']})" for m in shown]
     if len(data["missing_media"]) > len(shown):

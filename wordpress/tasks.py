@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from newsroom.background import retried_task
 
+from .derived import ComputeFailed
 from .importer import ImportFailed, import_export
 from .models import ImportRun
 from .wxr import WXRError
@@ -80,13 +81,20 @@ def run_import(run_id):
             with run.uploads.open("rb") as archive:
                 media_dir = unpack_uploads(archive, work / "uploads")
 
-        def progress(done, total):
+        def progress(done, total, step="items imported"):
             if done % PROGRESS_EVERY == 0 or done == total:
-                cache.set(run.progress_key(), (done, total), timeout=24 * 3600)
+                cache.set(run.progress_key(), (done, total, step), timeout=24 * 3600)
 
         report = import_export(
             export, media_dir=media_dir, dry_run=run.dry_run, progress=progress
         )
+    except ComputeFailed as error:
+        # Imported: its report stands; what is left is said (and logged).
+        logger.exception("Computing after the WordPress import %s failed", run.pk)
+        _finish(
+            run, ImportRun.Status.DONE, report=error.report.as_dict(), error=str(error)
+        )
+        return run.pk
     except (WXRError, ImportFailed, UnusableZip) as error:
         _finish(run, ImportRun.Status.FAILED, error=str(error))
         return None

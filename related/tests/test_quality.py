@@ -118,3 +118,23 @@ class RelatedQualityTests(TestCase):
         print(f"\nprecision@5 with tags: ours {ours:.3f}, plain TF-IDF {baseline:.3f}")
         self.assertGreater(ours, baseline)
         self.assertGreater(ours, 0.9)
+
+
+class WholeArchivePassTests(TestCase):
+    """`reindex_all` reads what ranking needs from memory
+    (ranking.ArchiveIndex), the per-article path by queries: the lists are
+    the same either way."""
+
+    def test_whole_archive_lists_equal_the_per_article_ones(self):
+        load_corpus(with_tags=True)
+        ranking.reindex_all()
+        articles = list(Article.objects.may_become_live().order_by("pk"))
+        self.assertGreaterEqual(len(articles), 120)
+        for article in articles:
+            stored = list(
+                article.related_entries.order_by("position").values_list(
+                    "target_id", flat=True
+                )
+            )
+            by_query = [pk for pk, _, _ in ranking.rank_related(article)]
+            self.assertEqual(stored, [*by_query, article.pk], article.headline)

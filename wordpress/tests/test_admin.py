@@ -1,8 +1,10 @@
 import io
 import tempfile
 import zipfile
+from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
@@ -10,6 +12,7 @@ from articles.models import Article
 from articles.testing import make_user
 from images.models import Image
 from images.testing import TemporaryMediaMixin, picture_bytes
+from wordpress import derived
 from wordpress.models import ImportRun
 from wordpress.tasks import UnusableZip, unpack_uploads
 from wordpress.testing import wxr_export, wxr_post
@@ -91,6 +94,46 @@ class ImportRunAdminTests(TemporaryMediaMixin, TestCase):
         self.assertIn("not well-formed XML: line 1", run.error)
         page = self.client.get(f"/admin/wordpress/importrun/{run.pk}/change/")
         self.assertContains(page, "not well-formed XML")
+
+    def test_the_import_task_computes_what_pages_need(self):
+        self.start(zip_data=uploads_zip())
+        run = ImportRun.objects.get()
+        computed = run.report["computed_after_import"]
+        self.assertEqual(
+            {step: done["count"] for step, done in computed.items()},
+            {"page copies": 1, "related lists": 1, "renditions": 1},
+        )
+        self.assertEqual(Image.objects.get().stale_uses(), [])
+        self.assertEqual(Article.objects.get().display_data.related, [])
+        page = self.client.get(f"/admin/wordpress/importrun/{run.pk}/change/")
+        self.assertContains(page, "Computed after the import: page copies 1")
+
+    def test_a_failure_after_the_commit_keeps_the_import_and_shows_the_error(self):
+        with (
+            mock.patch.object(
+                derived.ranking, "reindex_all", side_effect=RuntimeError("disk full")
+            ),
+            self.assertLogs("wordpress.tasks", "ERROR") as logged,
+        ):
+            self.start()
+        self.assertIn("disk full", logged.output[0])
+        run = ImportRun.objects.get()
+        self.assertEqual(run.status, ImportRun.Status.DONE)
+        self.assertIn("The import was committed", run.error)
+        self.assertEqual(run.report["items"]["accounted_for"], 2)
+        self.assertTrue(Article.objects.exists())
+        page = self.client.get(f"/admin/wordpress/importrun/{run.pk}/change/")
+        self.assertContains(page, "manage.py refresh_related")
+
+    def test_a_running_import_shows_its_step(self):
+        self.client.force_login(self.admin)
+        run = ImportRun.objects.create(
+            export="wordpress-imports/x.xml", status=ImportRun.Status.RUNNING
+        )
+        cache.set(run.progress_key(), (3, 10, "related lists"))
+        self.addCleanup(cache.delete, run.progress_key())
+        page = self.client.get(f"/admin/wordpress/importrun/{run.pk}/change/")
+        self.assertContains(page, "3 of 10 related lists")
 
     def test_a_waiting_run_reloads_its_page(self):
         self.client.force_login(self.admin)

@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...derived import ComputeFailed
 from ...importer import ImportFailed, import_export
 from ...wxr import WXRError
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         show_progress = options["verbosity"] >= 1 and sys.stderr.isatty()
+        self._step = None
         try:
             report = import_export(
                 options["export"],
@@ -43,9 +45,16 @@ class Command(BaseCommand):
                 time_zone=options["time_zone"],
                 progress=self._progress if show_progress else None,
             )
+        except ComputeFailed as error:
+            # Committed: the report stands, the error says what is left.
+            self._write_report(error.report, options)
+            raise CommandError(str(error)) from error
         except (WXRError, ImportFailed, OSError) as error:
             raise CommandError(str(error)) from error
-        if show_progress:
+        self._write_report(report, options)
+
+    def _write_report(self, report, options):
+        if self._step:
             self.stderr.write("")
         if options["report"]:
             with open(options["report"], "w", encoding="utf-8") as out:
@@ -53,8 +62,13 @@ class Command(BaseCommand):
         for line in report.summary_lines():
             self.stdout.write(line)
 
-    def _progress(self, done, total):
+    def _progress(self, done, total, step="items imported"):
+        if step != self._step:
+            # Each step on its own line: items, then what is computed after.
+            if self._step:
+                self.stderr.write("")
+            self._step = step
         width = 30
         filled = width * done // max(total, 1)
         bar = "#" * filled + "." * (width - filled)
-        self.stderr.write(f"\r[{bar}] {done}/{total} items", ending="")
+        self.stderr.write(f"\r[{bar}] {done}/{total} {step}", ending="")
