@@ -87,7 +87,23 @@ class ArticleSummary(Schema):
 
 
 class ArticleDetail(ArticleSummary):
-    body: str = Field(description="The article text as sanitized HTML.")
+    body: str = Field(
+        description=(
+            "The article text as sanitized HTML; empty when readers need a "
+            "password to read it (`password_protected`)."
+        )
+    )
+    password_protected: bool = Field(
+        description="True if readers must give a password on the article's page."
+    )
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.public_body()
+
+    @staticmethod
+    def resolve_password_protected(obj):
+        return obj.asks_for_password()
 
 
 class SectionOut(Schema):

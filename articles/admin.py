@@ -205,6 +205,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "publish_at",
                     "confirm_backdate",
                     "featured",
+                    "reader_password",
                 ]
             },
         ),

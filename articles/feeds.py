@@ -91,9 +91,9 @@ class ArticleFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        if settings.NEWSROOM_FEED_FULL_TEXT:
+        if settings.NEWSROOM_FEED_FULL_TEXT and article.public_body():
             # Sanitized with the allow-list on every save.
-            return article.body
+            return article.public_body()
         return article.standfirst
 
     def item_guid(self, article):

@@ -43,6 +43,7 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "publish_at",
             "featured",
+            "reader_password",
             "seo_title",
             "seo_description",
             "slug",
@@ -59,6 +60,7 @@ class ArticleAdminForm(forms.ModelForm):
             ),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "lead_image_caption": forms.TextInput(attrs={"size": 80}),
+            "reader_password": forms.TextInput(attrs={"autocomplete": "off"}),
         }
 
     class Media:

@@ -1,3 +1,5 @@
+import hmac
+
 import reversion
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -138,9 +140,16 @@ class ArticleQuerySet(models.QuerySet):
             | models.Q(body__contains=f'data-file="{image.pk}"')
         )
 
-    def in_section(self, section):
-        """Return articles filed in the section or any section below it."""
-        return self.filter(section_id__in=section.descendant_ids())
+    def linking_to(self, url):
+        """Return articles whose body links to `url` (a library file's), by
+        that address or by a full one ending in it (https://host/media/…)."""
+        return self.filter(body__contains=f'{url}"')
+
+    def in_section(self, section, *, sections=None):
+        """Return articles filed in the section or any section below it
+        (`sections`: every section, if read already; see
+        `Section.descendant_ids()`)."""
+        return self.filter(section_id__in=section.descendant_ids(sections))
 
     def by_author(self, author):
         return self.filter(bylines__author=author)
@@ -311,6 +320,16 @@ class Article(models.Model):
             "has come. A future time schedules it."
         ),
     )
+    reader_password = models.CharField(
+        "password for readers",
+        max_length=100,
+        blank=True,
+        help_text=(
+            "Readers must type it to read the text; the headline, standfirst "
+            "and lead image stay public. Kept as typed, so that you can share "
+            "it; not anyone's sign-in password. Empty: everyone reads the text."
+        ),
+    )
     seo_title = models.CharField(
         "SEO title",
         max_length=120,
@@ -339,7 +358,8 @@ class Article(models.Model):
     )
     # Counts saves, so that a save based on an outdated copy can be refused.
     edit_version = models.PositiveIntegerField(default=0, editable=False)
-    # The body as plain text, for search, word counts and text similarity.
+    # The body as plain text, for search and text similarity: empty when
+    # readers need a password (its words must not be found or quoted).
     body_text = models.TextField(blank=True, editable=False)
     # Weighted full-text document, kept up to date by a database trigger on
     # PostgreSQL (see articles/search.py); unused on SQLite, which uses FTS5.
@@ -380,7 +400,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
-        self.body_text = html_to_text(self.body)
+        self.body_text = "" if self.asks_for_password() else html_to_text(self.body)
         if not self.slug:
             self.slug = self._unique_slug()
         self.edit_version += 1
@@ -410,6 +430,21 @@ class Article(models.Model):
     def is_scheduled(self):
         """Return True if the article is published but its time has not come."""
         return not is_visible(self) and may_become_visible(self)
+
+    def asks_for_password(self):
+        """Return True if readers must give a password to read the body."""
+        return bool(self.reader_password)
+
+    def opens_with(self, password):
+        """Return True if this password opens the body to a reader."""
+        return self.asks_for_password() and hmac.compare_digest(
+            password.encode(), self.reader_password.encode()
+        )
+
+    def public_body(self):
+        """Return the body as readers get it without a password (feeds, API):
+        empty when the article asks for one."""
+        return "" if self.asks_for_password() else self.body
 
     def byline_authors(self):
         """Return the authors in byline order (prefetched by for_listing())."""

@@ -35,6 +35,7 @@ CONTENT_FIELDS = [
     "seo_description",
     "lead_image_id",
     "lead_image_caption",
+    "reader_password",
 ]
 COMPARED = [
     ("headline", "Headline"),
@@ -49,6 +50,7 @@ COMPARED = [
     ("seo_description", "SEO description"),
     ("lead_image", "Lead image"),
     ("lead_image_caption", "Lead image caption"),
+    ("reader_password", "Password for readers"),
 ]
 
 

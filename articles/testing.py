@@ -80,6 +80,7 @@ def change_form_data(article, *, publish_at=None, **changes):
         "tags": ", ".join(sorted(article.tags.names())),
         "seo_title": article.seo_title,
         "seo_description": article.seo_description,
+        "reader_password": article.reader_password,
         "publish_at_0": entered.strftime("%Y-%m-%d"),
         "publish_at_1": entered.strftime("%H:%M:%S"),
         # The time the form was opened with, which browsers send back hidden.

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "sections",
     "related",
     "images",
+    # The library of files that are not pictures: audio, video, documents.
+    "attachments",
     # The editors' desk: front-page curation and the dashboard.
     "frontpage",
     "dashboard",
@@ -184,6 +186,15 @@ if REDIS_URL:
             "BACKEND": "newsroom.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis host that stops answering must cost a request a
+            # moment, not the operating system's TCP timeout: the page is
+            # then rendered without the cache (docs/operations.md).
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")
+                ),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "2")),
+            },
         }
     }
 elif not DEBUG and not NEWSROOM_SINGLE_PROCESS:
@@ -431,6 +442,8 @@ NEWSROOM_IMAGE_MAX_UPLOAD_MB = int(os.environ.get("NEWSROOM_IMAGE_MAX_UPLOAD_MB"
 NEWSROOM_IMAGE_MAX_MEGAPIXELS = int(
     os.environ.get("NEWSROOM_IMAGE_MAX_MEGAPIXELS", "50")
 )
+# File library (attachments/): the largest audio, video or document file.
+NEWSROOM_FILE_MAX_UPLOAD_MB = int(os.environ.get("NEWSROOM_FILE_MAX_UPLOAD_MB", "100"))
 # Django serves MEDIA_ROOT itself: for development and small single-server
 # sites; larger ones let the web server, or S3 and a CDN, serve media.
 NEWSROOM_SERVE_MEDIA = env_bool(

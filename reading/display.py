@@ -233,6 +233,20 @@ def create_missing(article_ids):
         )
 
 
+def store(article_ids):
+    """Store the byline, tags and corrections of many articles at once (a
+    bulk job's, see newsroom.bulk): created where missing, rewritten where
+    stored, one query per part and one write per batch. Related links are
+    copied by `copy_related`."""
+    for chunk in batched(article_ids):
+        ArticleDisplayData.objects.bulk_create(
+            build(chunk).values(),
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=list(PARTS),
+        )
+
+
 def sections_by_id(request=None):
     """Return {id: Section} of every section, each with its parent attached.
 
@@ -249,6 +263,18 @@ def _sections_by_id():
         if section.parent_id:
             section.parent = sections[section.parent_id]
     return sections
+
+
+def section_with_slug(sections, slug):
+    """Return the section of `sections` (`sections_by_id()`) with this slug,
+    or None."""
+    return next((s for s in sections.values() if s.slug == slug), None)
+
+
+def subsections(sections, section):
+    """Return the sections directly below `section`, in menu order (that of
+    `sections_by_id()`, read in the sections' order)."""
+    return [s for s in sections.values() if s.parent_id == section.pk]
 
 
 def attach_section(article, request=None):

@@ -15,13 +15,15 @@ from taggit.models import Tag
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 
 from articles.forms import SearchForm
@@ -30,17 +32,31 @@ from articles.pagination import UncountedPaginator, paginate
 from articles.previews import render_preview
 from articles.search import query_terms, search_articles
 from frontpage.arrangement import arrange
+from newsroom.cache import log_cache_error
 from newsroom.clients import client_address
 from related import counting
-from sections.models import Section
 
-from .display import attach_section, display_of, sections_by_id
+from .display import (
+    attach_section,
+    display_of,
+    section_with_slug,
+    sections_by_id,
+    subsections,
+)
 from .page_query import live_article_for_page
 from .pagecache import next_publication, per_content_version, request_content_version
+from .teasers import teaser_page
 
 logger = logging.getLogger(__name__)
 
 
+# An article that asks readers for a password takes it by POST to its own
+# address. CSRF protection is off for that view: the page with the form is
+# the same for every reader (kept by the page cache, so it holds no
+# per-reader token), and the POST changes nothing; a forged one would only
+# show the sender's own browser a text whose password it already had.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def article_detail(request, section, year, month, day, slug):
     article = live_article_for_page(slug)
     if article is None:
@@ -49,19 +65,69 @@ def article_detail(request, section, year, month, day, slug):
     canonical_url = article.get_absolute_url()
     if request.path != canonical_url:
         return redirect(canonical_url, permanent=True)
+    unlock = PasswordUnlock(request, article)
     display = display_of(article)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "articles/article_detail.html",
         {
             "article": article,
+            "body_shown": unlock.opened,
+            "password_error": unlock.error,
             "authors": display.authors,
             "tags": display.tags,
             "corrections": display.corrections,
             "canonical_absolute_url": request.build_absolute_uri(canonical_url),
             "current_section_slug": article.section.navigation_slug(),
         },
+        status=unlock.status,
     )
+    if request.method == "POST":
+        # The answer to a password is for this reader only.
+        add_never_cache_headers(response)
+        if unlock.retry_after:
+            response.headers["Retry-After"] = str(unlock.retry_after)
+    return response
+
+
+class PasswordUnlock:
+    """A reader's attempt to open an article that asks for a password.
+
+    Guesses are limited per address (PASSWORD_TRIES in PASSWORD_WINDOW
+    seconds, over all articles); the count lives in the shared cache, and if
+    that is unreachable the attempt is judged without it (a comparison costs
+    nothing to repeat)."""
+
+    PASSWORD_TRIES = 20
+    PASSWORD_WINDOW = 600
+
+    def __init__(self, request, article):
+        self.opened = not article.asks_for_password()
+        self.error = ""
+        self.status = 200
+        self.retry_after = 0
+        if self.opened or request.method != "POST":
+            return
+        if self._too_many(request):
+            self.error = (
+                "Too many passwords were tried from your network. "
+                "Try again in a few minutes."
+            )
+            self.status, self.retry_after = 429, self.PASSWORD_WINDOW
+        elif article.opens_with(request.POST.get("password", "")):
+            self.opened = True
+        else:
+            self.error = "That is not the password of this story."
+            self.status = 403
+
+    def _too_many(self, request):
+        key = "reader-password-tries:" + client_address(request)
+        try:
+            cache.add(key, 0, timeout=self.PASSWORD_WINDOW)
+            return cache.incr(key) > self.PASSWORD_TRIES
+        except Exception:
+            log_cache_error(logger, "Password tries not counted", level=logging.WARNING)
+            return False
 
 
 def redirect_former_url(request):
@@ -98,8 +164,7 @@ def shared_preview(request, token):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.live().tagged(tag).for_teasers().newest_first()
-    page = paginate(request, articles)
+    page = teaser_page(request, Article.objects.live().tagged(tag).newest_first())
     if not page.object_list:
         # A tag used only on unpublished articles does not exist for readers.
         raise Http404("No live articles with this tag.")
@@ -110,11 +175,11 @@ def tag_detail(request, slug):
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.live().by_author(author).for_teasers().newest_first()
+    articles = Article.objects.live().by_author(author).newest_first()
     return TemplateResponse(
         request,
         "articles/author_detail.html",
-        {"author": author, "page_obj": paginate(request, articles)},
+        {"author": author, "page_obj": teaser_page(request, articles)},
     )
 
 
@@ -200,7 +265,7 @@ def front_page_blocks(request):
         version = request_content_version(request)
         until = next_publication(version, after=now.timestamp())
     except Exception:
-        logger.exception("Cache unavailable; the front page is not kept")
+        log_cache_error(logger, "Cache unavailable; the front page is not kept")
         return blocks
     kept["blocks"], kept["from"] = blocks, now
     kept["until"] = None if until is None else datetime.fromtimestamp(until, tz=UTC)
@@ -208,16 +273,20 @@ def front_page_blocks(request):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section.objects.select_related("parent"), slug=slug)
-    articles = Article.objects.live().in_section(section).for_teasers().newest_first()
+    # The sections kept per content version: no query (reading/display.py).
+    sections = sections_by_id(request)
+    section = section_with_slug(sections, slug)
+    if section is None:
+        raise Http404("No section here.")
+    articles = Article.objects.live().in_section(section, sections=sections.values())
     return TemplateResponse(
         request,
         "sections/section_detail.html",
         {
             "section": section,
             "current_section_slug": section.navigation_slug(),
-            "subsections": section.children.all(),
-            "page_obj": paginate(request, articles),
+            "subsections": subsections(sections, section),
+            "page_obj": teaser_page(request, articles.newest_first()),
         },
     )
 
@@ -296,6 +365,6 @@ def view_beacon(request):
     except Exception:
         # Counting must never break a reader's page: with the cache down, the
         # read is dropped (logged) rather than risk counting repeats.
-        logger.exception("Could not record a read of article %s", article_id)
+        log_cache_error(logger, "Could not record a read of article %s", article_id)
         return HttpResponse(status=204)
     return HttpResponse(status=429 if outcome == counting.LIMITED else 204)

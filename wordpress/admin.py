@@ -72,13 +72,15 @@ class ImportRunAdmin(admin.ModelAdmin):
         done_total = cache.get(obj.progress_key())
         if not done_total:
             return "Not started yet." if obj.status == ImportRun.Status.WAITING else "—"
-        done, total = done_total
+        # (done, total, step); runs started before steps were noted: a pair.
+        done, total, step = (*done_total, "items imported")[:3]
         return format_html(
-            '<progress max="{}" value="{}"></progress> {} of {} items',
+            '<progress max="{}" value="{}"></progress> {} of {} {}',
             total,
             done,
             done,
             total,
+            step,
         )
 
     @admin.display(description="report")
@@ -90,7 +92,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             "\n".join(summary_lines(obj.report, missing=0)),
         )
 
-    @admin.display(description="missing pictures")
+    @admin.display(description="missing files")
     def missing_media(self, obj):
         rows = (obj.report or {}).get("missing_media", [])
         return _table(

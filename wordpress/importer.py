@@ -36,15 +36,25 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleAuthor, Author, FormerURL
+from attachments.models import Attachment, FormerFileURL
+from attachments.uploads import FORMATS as FILE_FORMATS
+from attachments.uploads import check_upload
 from images.models import Image
 from images.uploads import EXTENSIONS, clean_upload
-from newsroom.background import enqueue_on_commit
-from related.tasks import reindex_related
+from newsroom.bulk import bulk_job
+from reading.pagecache import bump_content_version
 from sections.models import RESERVED_SLUGS, Section
 
-from . import wxr
+from . import derived, wxr
 from .content import Converter, figure_html
-from .models import ImportedAuthor, ImportedImage, ImportedPost, ImportedSection, Site
+from .models import (
+    ImportedAuthor,
+    ImportedFile,
+    ImportedImage,
+    ImportedPost,
+    ImportedSection,
+    Site,
+)
 from .report import Report
 
 # wp:status -> (article status, how the report counts it)
@@ -71,6 +81,7 @@ UNCATEGORIZED = {"nicename": "uncategorized", "name": "Uncategorized", "parent":
 UNTITLED = "Untitled"
 ZERO_DATE = "0000-00-00 00:00:00"
 MAX_TAG_LENGTH = 100
+READER_PASSWORD_LENGTH = Article._meta.get_field("reader_password").max_length
 
 
 class ImportFailed(Exception):
@@ -128,7 +139,8 @@ def import_export(
         time_zone=ZoneInfo(time_zone or settings.TIME_ZONE),
     )
     try:
-        with transaction.atomic():
+        # Derived data is computed once, after the commit (run.compute_derived).
+        with bulk_job(), transaction.atomic():
             run.run(path, progress=progress, total=sum(counts.values()))
             problems = report.problems()
             if problems:
@@ -143,7 +155,17 @@ def import_export(
     except BaseException:
         _delete_files(stored_files)
         raise
+    if not dry_run:
+        run.compute_derived(progress=progress)
     return report
+
+
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _delete_files(names):
@@ -235,6 +257,14 @@ class _Library:
             caption=caption,
         )
 
+    def file_link(self, *, wp_id=None, url=""):
+        attachment = self.run.files.get(wp_id) if wp_id else None
+        if attachment is None and url:
+            attachment = self.run.file_at(url)
+        if attachment is None:
+            return None
+        return attachment.file.url, attachment.title, attachment.kind
+
 
 class _Import:
     def __init__(
@@ -255,6 +285,10 @@ class _Import:
         self.site_hosts = {
             _host(url) for url in (channel.link, channel.base_blog_url) if url
         } | {""}
+        # Hosts that served the export's uploads (files.wordpress.com, a CDN).
+        self.upload_hosts = self.site_hosts | {
+            _host(item.attachment_url or item.guid) for item in attachments.values()
+        }
         self.report = report
         self.media_dir = media_dir
         self.dry_run = dry_run
@@ -263,11 +297,13 @@ class _Import:
         self.images = {}  # wp id -> Image
         self.images_by_path = {}  # upload path -> Image
         self.images_by_original = {}  # upload path without size suffix -> Image
+        self.files = {}  # wp id -> Attachment (audio, video, PDF)
+        self.files_by_path = {}  # upload path -> Attachment
         self.authors = {}  # login -> Author
         self.sections = {}  # nicename -> Section
         self.tags = {}  # casefolded name -> Tag
         self.changed = 0  # rows imported or updated
-        self.changed_articles = 0
+        self.changed_articles = []  # ids of the articles imported or updated
         self.categories_as_tags = set()
         self.tags_used = set()
         self.library = _Library(self)
@@ -309,11 +345,23 @@ class _Import:
             self.site.title = channel.title[:300]
             self.site.imported_at = timezone.now()
             self.site.save()
-        if self.changed_articles:
-            # Related lists for the whole archive, term weights included,
-            # once the import is committed (the article saves only noted
-            # their own ids).
-            enqueue_on_commit(reindex_related)
+
+    def compute_derived(self, *, progress=None):
+        """Once the import is committed, compute in bulk what its saves left
+        undone (wordpress/derived.py) and note it in the report."""
+        if self.changed:
+            # Any page may show what changed, and a re-import may have taken
+            # an article off the site.
+            bump_content_version(retracts=True)
+        try:
+            self.report.computed = derived.compute(
+                article_ids=self.changed_articles,
+                images=self.images.values(),
+                progress=progress,
+            )
+        except derived.ComputeFailed as error:
+            error.report = self.report
+            raise
 
     # Attachments ---------------------------------------------------------
 
@@ -322,6 +370,12 @@ class _Import:
             imported.wp_id: imported
             for imported in ImportedImage.objects.filter(site=self.site).select_related(
                 "image"
+            )
+        }
+        self.known_files = {
+            imported.wp_id: imported
+            for imported in ImportedFile.objects.filter(site=self.site).select_related(
+                "attachment"
             )
         }
         for wp_id, item in sorted(self.attachments.items()):
@@ -339,12 +393,16 @@ class _Import:
             )
             return
         extension = PurePosixPath(relative).suffix.lower().lstrip(".")
+        if extension in FILE_FORMATS:
+            known = self.known_files.get(item.post_id)
+            self._import_file(item, url, relative, file_path, known)
+            return
         if extension not in EXTENSIONS:
             self.report.outcome(
                 item,
                 "skipped",
-                f"not a picture ({extension or 'no extension'}): the library "
-                f"holds pictures only; {url}",
+                f"neither a picture nor a file the file library takes "
+                f"({extension or 'no extension'}); {url}",
             )
             return
         file_hash = hashlib.sha256(file_path.read_bytes()).hexdigest()
@@ -386,6 +444,91 @@ class _Import:
             file_sha256=file_hash,
         )
         self._remember_image(item, relative, image)
+
+    def _import_file(self, item, url, relative, file_path, imported):
+        """Make an attachment that is not a picture a library file."""
+        file_hash = _file_sha256(file_path)
+        values = self._file_values(item, relative)
+        fingerprint = _fingerprint({**values, "file": file_hash})
+        if imported is not None and imported.fingerprint == fingerprint:
+            self._remember_file(item, relative, imported.attachment)
+            self.report.outcome(item, "unchanged")
+            return
+        attachment = imported.attachment if imported else Attachment()
+        with file_path.open("rb") as handle:
+            if imported is None or imported.file_sha256 != file_hash:
+                try:
+                    upload = check_upload(File(handle, name=file_path.name))
+                except ValidationError as error:
+                    self.report.outcome(item, "skipped", " ".join(error.messages))
+                    return
+                attachment.attach(upload)
+                if self.dry_run:
+                    attachment.file = f"dry-run/{file_path.name}"
+            for name, value in values.items():
+                setattr(attachment, name, value)
+            uploaded = self._date(item)
+            if uploaded:
+                attachment.uploaded_at = uploaded
+            attachment.save()
+        if not self.dry_run and attachment.file.name not in self.stored_files:
+            self.stored_files.append(attachment.file.name)
+        self._record(
+            ImportedFile,
+            imported,
+            item,
+            fingerprint,
+            attachment=attachment,
+            file_sha256=file_hash,
+        )
+        self._remember_file(item, relative, attachment)
+        self._file_old_url(item, url, attachment)
+
+    def _file_values(self, item, relative):
+        title = _clean_text(item.title) or PurePosixPath(relative).stem
+        description = "\n\n".join(
+            text
+            for text in (_clean_text(item.excerpt), _clean_text(item.content))
+            if text
+        )
+        if len(description) > 1000:
+            self.report.warn(
+                "description_shortened",
+                item,
+                "the description was cut to 1,000 characters",
+            )
+        return {"title": title[:300], "description": description[:1000]}
+
+    def _remember_file(self, item, relative, attachment):
+        self.files[item.post_id] = attachment
+        self.files_by_path[relative] = attachment
+
+    def file_at(self, url):
+        """Return the library file imported from an upload address, or None."""
+        if _host(url) not in self.upload_hosts:
+            return None
+        return self.files_by_path.get(upload_path(re.split(r"[?#]", url)[0]))
+
+    def _file_old_url(self, item, url, attachment):
+        """Make the file's old upload address redirect to its library copy."""
+        path = unquote(urlsplit(url).path)
+        if _host(url) not in self.site_hosts and "/wp-content/uploads/" not in path:
+            # Served by another host (files.wordpress.com): no reader asks here.
+            self.report.old_urls["file_other_host"] += 1
+            return
+        if len(path) > 500:
+            self.report.old_urls["too_long"] += 1
+            return
+        former, _ = FormerFileURL.objects.get_or_create(
+            path=path, defaults={"attachment": attachment}
+        )
+        if former.attachment_id == attachment.pk:
+            self.report.old_urls["file_redirected"] += 1
+        else:
+            self.report.old_urls["taken"] += 1
+            self.report.warn(
+                "old_url_taken", item, f"{path} already redirects to another file"
+            )
 
     def _record(self, model, imported, item, fingerprint, **fields):
         """Record what an item became (its row and fingerprint); report it."""
@@ -605,18 +748,28 @@ class _Import:
             reversion.set_comment("Imported from WordPress.")
         self._old_urls(item, article)
         self._record(ImportedPost, imported, item, fingerprint, article=article)
-        self.changed_articles += 1
+        self.changed_articles.append(article.pk)
 
     def _post_values(self, item):
         status, counted_as = STATUSES[item.status]
+        password_fits = len(item.password) <= READER_PASSWORD_LENGTH
         if item.password and status == Article.Status.PUBLISHED:
-            # WordPress asked readers for a password; here nothing would.
-            status, counted_as = Article.Status.REVIEW, "review"
-            self.report.warn(
-                "password_protected",
-                item,
-                "password-protected in WordPress: imported in review, not public",
-            )
+            if password_fits:
+                self.report.warn(
+                    "password_protected",
+                    item,
+                    "password-protected in WordPress: readers are asked for "
+                    "the same password",
+                )
+            else:
+                # Cutting it would change it; showing the text would open it.
+                status, counted_as = Article.Status.REVIEW, "review"
+                self.report.warn(
+                    "password_protected",
+                    item,
+                    f"its password is longer than {READER_PASSWORD_LENGTH} "
+                    "characters: imported in review, not public",
+                )
         published = self._date(item)
         if status == Article.Status.PUBLISHED:
             due = published is None or published <= timezone.now()
@@ -642,6 +795,7 @@ class _Import:
             "status": status,
             "publish_at": published,
             "featured": False,
+            "reader_password": item.password if password_fits else "",
         }
         values["slug"] = values["slug"][:190]
         tags, section_names = [], []

@@ -9,11 +9,18 @@ from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, FormerURL
+from attachments.models import Attachment, FormerFileURL
 from images.models import Image
 from images.testing import TemporaryMediaMixin
 from sections.models import Section
 from wordpress.importer import import_export
-from wordpress.models import ImportedAuthor, ImportedImage, ImportedPost, Site
+from wordpress.models import (
+    ImportedAuthor,
+    ImportedFile,
+    ImportedImage,
+    ImportedPost,
+    Site,
+)
 from wordpress.testing import BLOCK_TEST, THEME_UNIT_TEST, make_uploads, needs_fixtures
 
 
@@ -32,6 +39,9 @@ def row_counts():
             ImportedPost,
             ImportedImage,
             ImportedAuthor,
+            Attachment,
+            ImportedFile,
+            FormerFileURL,
         )
     }
 
@@ -80,25 +90,30 @@ class ThemeUnitTestImportTests(ReimportMixin, TestCase):
         self.assertEqual(self.data["problems"], [])
 
     def test_posts_by_status(self):
-        # 56 posts are "publish" in WordPress; the password-protected one is
-        # held in review rather than shown to everyone.
         self.assertEqual(
-            self.data["posts_by_status"],
-            {"live": 55, "review": 1, "draft": 1, "scheduled": 1},
+            self.data["posts_by_status"], {"live": 56, "draft": 1, "scheduled": 1}
         )
         articles = Article.objects.all()
         self.assertEqual(articles.count(), 58)
-        self.assertEqual(articles.live().count(), 55)
+        self.assertEqual(articles.live().count(), 56)
         self.assertEqual(articles.scheduled().count(), 1)
         self.assertEqual(articles.filter(status=Article.Status.DRAFT).count(), 1)
-        self.assertEqual(articles.filter(status=Article.Status.REVIEW).count(), 1)
         scheduled = articles.scheduled().get()
         self.assertEqual(scheduled.headline, "Scheduled")
         self.assertEqual(
             scheduled.publish_at, datetime(2030, 1, 1, 19, 0, 18, tzinfo=UTC)
         )
-        protected = articles.get(status=Article.Status.REVIEW)
+
+    def test_a_password_protected_post_is_live_behind_its_password(self):
+        protected = Article.objects.live().get(reader_password__gt="")
         self.assertIn("Password Protected", protected.headline)
+        self.assertEqual(protected.reader_password, "enter")
+        self.assertEqual(self.data["warnings_by_kind"]["password_protected"], 1)
+        page = self.client.get(protected.get_absolute_url())
+        self.assertContains(page, 'name="password"')
+        self.assertNotContains(page, "should not be visible until")
+        opened = self.client.post(protected.get_absolute_url(), {"password": "enter"})
+        self.assertContains(opened, "should not be visible until")
 
     def test_missing_media_lists_every_attachment_with_its_url(self):
         missing = self.data["missing_media"]
@@ -109,7 +124,14 @@ class ThemeUnitTestImportTests(ReimportMixin, TestCase):
             "https://wpthemetestdata.files.wordpress.com/2008/06/canola2.jpg",
         )
         self.assertEqual(Image.objects.count(), 0)
+        self.assertEqual(Attachment.objects.count(), 0)
         self.assertGreater(self.data["warnings_by_kind"]["missing_image"], 0)
+        mp3 = next(m for m in missing if m["path"].endswith(".mp3"))
+        self.assertEqual(
+            mp3["url"],
+            "https://wpthemetestdata.files.wordpress.com/2008/06/"
+            "originaldixielandjazzbandwithalbernard-stlouisblues.mp3",
+        )
 
     def test_authors_are_the_declared_ones_and_dirty_references_repaired(self):
         self.assertEqual(
@@ -307,15 +329,42 @@ class MediaDirImportTests(ReimportMixin, TemporaryMediaMixin, TestCase):
         make_uploads(BLOCK_TEST, cls.uploads)
         cls.theme = import_export(THEME_UNIT_TEST, media_dir=cls.uploads).as_dict()
 
-    def test_pictures_are_imported_and_other_files_reported(self):
+    def test_pictures_and_other_files_are_imported(self):
         self.assertEqual(
             self.theme["items"]["by_type"]["attachment"],
-            {"in_file": 37, "imported": 35, "skipped": 2},
+            {"in_file": 37, "imported": 37},
         )
         self.assertEqual(self.theme["missing_media"], [])
-        reasons = sorted(s["reason"][:22] for s in self.theme["skipped"])
-        self.assertEqual(reasons, ["not a picture (mov): t", "not a picture (mp3): t"])
+        self.assertEqual(self.theme["skipped"], [])
         self.assertEqual(Image.objects.count(), 35)
+        self.assertEqual(
+            sorted(Attachment.objects.values_list("kind", "original_filename")),
+            [
+                ("audio", "originaldixielandjazzbandwithalbernard-stlouisblues.mp3"),
+                ("video", "2014-slider-mobile-behavior.mov"),
+            ],
+        )
+        self.assertEqual(ImportedFile.objects.count(), 2)
+
+    def test_files_keep_their_title_and_are_served_from_the_library(self):
+        audio = ImportedFile.objects.get(wp_id=821).attachment
+        self.assertEqual(audio.title, "St. Louis Blues")
+        self.assertTrue(audio.file.name.startswith("files/2008/"), audio.file.name)
+        response = self.client.get(audio.file.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(b"".join(response.streaming_content).startswith(b"ID3"))
+
+    def test_audio_post_links_to_the_library_file(self):
+        audio = ImportedFile.objects.get(wp_id=821).attachment
+        article = Article.objects.get(headline="Post Format: Audio")
+        self.assertIn(f'<a href="{audio.file.url}"', article.body)
+        self.assertIn("</a> (audio)</p>", article.body)
+        self.assertNotIn("stlouisblues.mp3", article.body)
+
+    def test_files_on_another_host_get_no_redirect(self):
+        # files.wordpress.com never pointed at the newsroom's own address.
+        self.assertEqual(self.theme["old_urls"]["file_other_host"], 2)
+        self.assertFalse(FormerFileURL.objects.exists())
 
     def test_alt_text_caption_and_source_come_from_the_attachment(self):
         image = ImportedImage.objects.get(wp_id=611).image
@@ -347,17 +396,24 @@ class MediaDirImportTests(ReimportMixin, TemporaryMediaMixin, TestCase):
         )
         self.assertEqual(
             again["items"]["by_type"]["attachment"],
-            {"in_file": 37, "unchanged": 35, "skipped": 2},
+            {"in_file": 37, "unchanged": 37},
         )
 
     def test_pictures_found_later_update_the_posts_that_show_them(self):
         ImportedImage.objects.all().delete()
         Article.objects.update(lead_image=None)
         Image.objects.all().delete()
+        Attachment.objects.all().delete()
         without = import_export(THEME_UNIT_TEST).as_dict()
         self.assertEqual(without["items"]["by_type"]["attachment"]["missing"], 37)
+        audio = Article.objects.get(headline="Post Format: Audio")
+        self.assertIn("files.wordpress.com/2008/06/", audio.body)
         with_media = import_export(THEME_UNIT_TEST, media_dir=self.uploads).as_dict()
-        self.assertEqual(with_media["items"]["by_type"]["attachment"]["imported"], 35)
+        self.assertEqual(with_media["items"]["by_type"]["attachment"]["imported"], 37)
+        audio.refresh_from_db()
+        self.assertIn(
+            f'href="{Attachment.objects.get(kind="audio").file.url}"', audio.body
+        )
         self.assertGreater(with_media["items"]["by_type"]["post"]["updated"], 0)
 
     def test_block_export_shares_the_sites_pictures(self):
@@ -366,7 +422,14 @@ class MediaDirImportTests(ReimportMixin, TemporaryMediaMixin, TestCase):
         data = import_export(BLOCK_TEST, media_dir=self.uploads).as_dict()
         self.assertEqual(
             data["items"]["by_type"]["attachment"],
-            {"in_file": 9, "unchanged": 7, "skipped": 2},
+            {"in_file": 9, "unchanged": 9},
         )
         self.assertEqual(Image.objects.count(), 35)
+        self.assertEqual(Attachment.objects.count(), 2)
         self.assertEqual(data["problems"], [])
+        # The block editor's players became links to the same library files.
+        video = Attachment.objects.get(kind="video")
+        for headline in ("Video", "Media & Text"):
+            article = Article.objects.get(headline=headline)
+            self.assertIn(f'<a href="{video.file.url}"', article.body)
+            self.assertNotIn("<video", article.body)
