@@ -2,9 +2,11 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+
+from newsroom.libraries import ReplacedFileDeleted, delete_files_on_commit
 
 from .uploads import AUDIO, DOCUMENT, VIDEO, accepted_extensions_label
 
@@ -25,7 +27,7 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(former_urls__path=path)
 
 
-class Attachment(models.Model):
+class Attachment(ReplacedFileDeleted, models.Model):
     class Kind(models.TextChoices):
         AUDIO = AUDIO, "Audio"
         VIDEO = VIDEO, "Video"
@@ -86,17 +88,6 @@ class Attachment(models.Model):
     def __str__(self):
         return Truncator(self.title or self.original_filename).chars(80)
 
-    def save(self, *args, **kwargs):
-        saved_file = (
-            Attachment.objects.filter(pk=self.pk).values_list("file", flat=True).first()
-            if self.pk
-            else None
-        )
-        super().save(*args, **kwargs)
-        if saved_file and saved_file != self.file.name:
-            # A replaced file goes once the new one is safely recorded.
-            delete_file_on_commit(saved_file, self.file.storage)
-
     def may_be_changed_by(self, user):
         """Return True if `user` may replace the file or the description.
 
@@ -133,11 +124,6 @@ class FormerFileURL(models.Model):
         return self.path
 
 
-def delete_file_on_commit(name, storage):
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
-
 def delete_file(sender, instance, **kwargs):
     """Delete a file from storage once its row is gone."""
-    delete_file_on_commit(instance.file.name, instance.file.storage)
+    delete_files_on_commit({instance.file.name}, instance.file.storage)

@@ -9,6 +9,7 @@ from django.utils.text import Truncator, slugify
 
 from newsroom.background import enqueue_on_commit
 from newsroom.bulk import in_bulk_job
+from newsroom.libraries import ReplacedFileDeleted, delete_files_on_commit
 
 from . import renditions
 from .uploads import FORMATS
@@ -36,7 +37,7 @@ class ImageQuerySet(models.QuerySet):
         return self.filter(width=models.F("height"))
 
 
-class Image(models.Model):
+class Image(ReplacedFileDeleted, models.Model):
     class Format(models.TextChoices):
         JPEG = "JPEG", "JPEG"
         PNG = "PNG", "PNG"
@@ -127,15 +128,7 @@ class Image(models.Model):
         return Truncator(self.alt_text or self.original_filename).chars(80)
 
     def save(self, *args, **kwargs):
-        saved_file = (
-            Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
-            if self.pk
-            else None
-        )
         super().save(*args, **kwargs)
-        if saved_file and saved_file != self.file.name:
-            # A replaced file goes once the new one is safely recorded.
-            _delete_files_on_commit({saved_file})
         # A worker makes the renditions once the save is committed, so that
         # neither the editor nor a reader waits for them (images/tasks.py);
         # a page that meets one missing makes it (`rendition_set`). A bulk
@@ -240,16 +233,7 @@ class Image(models.Model):
 
 
 def _delete_files_on_commit(names, storage=None):
-    names = {name for name in names if name}
-    if not names:
-        return
-
-    def delete():
-        target = storage or Image._meta.get_field("file").storage
-        for name in names:
-            target.delete(name)
-
-    transaction.on_commit(delete)
+    delete_files_on_commit(names, storage or Image._meta.get_field("file").storage)
 
 
 def delete_files(sender, instance, **kwargs):

@@ -1,9 +1,11 @@
 """What the media libraries (images/, attachments/) share: who may change
 an item, as asked of the apps that show items to readers; the admin rule
-that follows from it; and the size limit of an upload."""
+that follows from it; the size limit of an upload; and the deletion of a
+file its item no longer uses."""
 
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
 
@@ -71,3 +73,33 @@ def check_upload_size(name, size, limit, *, items):
                 "limit": filesizeformat(limit),
             },
         )
+
+
+def delete_files_on_commit(names, storage):
+    """Delete these stored files once the transaction commits (at once
+    outside one): a row that stops using a file must be safely recorded
+    first."""
+    names = {name for name in names if name}
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+class ReplacedFileDeleted:
+    """A library model's mixin: a save that replaces the item's `file`
+    deletes the file it had, once the save commits."""
+
+    def save(self, *args, **kwargs):
+        manager = type(self)._default_manager
+        saved_file = (
+            manager.filter(pk=self.pk).values_list("file", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if saved_file and saved_file != self.file.name:
+            delete_files_on_commit({saved_file}, self.file.storage)
