@@ -1,12 +1,11 @@
 import secrets
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from newsroom.libraries import ReplacedFileDeleted, delete_files_on_commit
+from newsroom.libraries import LibraryItem, delete_files_on_commit
 
 from .uploads import AUDIO, DOCUMENT, VIDEO, accepted_extensions_label
 
@@ -27,7 +26,7 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(former_urls__path=path)
 
 
-class Attachment(ReplacedFileDeleted, models.Model):
+class Attachment(LibraryItem):
     class Kind(models.TextChoices):
         AUDIO = AUDIO, "Audio"
         VIDEO = VIDEO, "Video"
@@ -56,19 +55,7 @@ class Attachment(ReplacedFileDeleted, models.Model):
         help_text="Who made it and for whom, e.g. “BBC / Jane Doe”.",
     )
     kind = models.CharField(max_length=10, choices=Kind, editable=False)
-    original_filename = models.CharField(
-        "uploaded as", max_length=255, blank=True, editable=False
-    )
     file_size = models.PositiveBigIntegerField("size", default=0, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("uploaded", default=timezone.now, editable=False)
 
     objects = AttachmentQuerySet.as_manager()
 

@@ -1,7 +1,6 @@
 import secrets
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils.text import Truncator, slugify
 
 from newsroom.background import enqueue_on_commit
 from newsroom.bulk import in_bulk_job
-from newsroom.libraries import ReplacedFileDeleted, delete_files_on_commit
+from newsroom.libraries import LibraryItem, delete_files_on_commit
 
 from . import renditions
 from .uploads import FORMATS
@@ -37,7 +36,7 @@ class ImageQuerySet(models.QuerySet):
         return self.filter(width=models.F("height"))
 
 
-class Image(ReplacedFileDeleted, models.Model):
+class Image(LibraryItem):
     class Format(models.TextChoices):
         JPEG = "JPEG", "JPEG"
         PNG = "PNG", "PNG"
@@ -96,18 +95,6 @@ class Image(ReplacedFileDeleted, models.Model):
     height = models.PositiveIntegerField(default=0, editable=False)
     format = models.CharField(max_length=10, choices=Format, editable=False)
     file_size = models.PositiveIntegerField("file size", default=0, editable=False)
-    original_filename = models.CharField(
-        "uploaded as", max_length=255, blank=True, editable=False
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("uploaded", default=timezone.now, editable=False)
     # Generated renditions by use: {"lead": {"key": ..., "files": {...}}};
     # see images/renditions.py.
     renditions = models.JSONField(default=dict, blank=True, editable=False)

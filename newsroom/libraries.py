@@ -3,10 +3,12 @@ an item, as asked of the apps that show items to readers; the admin rule
 that follows from it; the size limit of an upload; and the deletion of a
 file its item no longer uses."""
 
+from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 
 class PublicUses:
@@ -103,3 +105,24 @@ class ReplacedFileDeleted:
         super().save(*args, **kwargs)
         if saved_file and saved_file != self.file.name:
             delete_files_on_commit({saved_file}, self.file.storage)
+
+
+class LibraryItem(ReplacedFileDeleted, models.Model):
+    """What an item of a library records of its upload: who, when, and the
+    file's name on the uploader's computer."""
+
+    original_filename = models.CharField(
+        "uploaded as", max_length=255, blank=True, editable=False
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("uploaded", default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
