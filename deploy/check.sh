@@ -174,7 +174,11 @@ news = make_article(
     status=Article.Status.DRAFT,
 )
 news.publish()'
-[ "$(get /)" = 200 ] && [ "$(header X-Cache)" = MISS ] && grep -q "Deploy check breaking news" "$tmp/body" \
+# MISS, or PASS when the worker's related lists for the new article moved
+# the content version while the page rendered (then Varnish must not keep
+# it); never a HIT of the page from before.
+[ "$(get /)" = 200 ] && [[ "$(header X-Cache)" =~ ^(MISS|PASS)$ ]] \
+  && grep -q "Deploy check breaking news" "$tmp/body" \
   || fail "the front page is stale after a publish: $(cat "$tmp/headers")"
 ok "publish: the next front page is fresh"
 

@@ -390,12 +390,13 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Refusals (403) are logged as one line, without a traceback.
-    "filters": {"one_line_403": {"()": "newsroom.logs.ForbiddenOnOneLine"}},
+    # Refusals (403, suspicious 400s) are logged as one line, without a
+    # traceback.
+    "filters": {"one_line_refusals": {"()": "newsroom.logs.RefusalOnOneLine"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["one_line_403"],
+            "filters": ["one_line_refusals"],
         }
     },
     "root": {

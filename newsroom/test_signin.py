@@ -249,11 +249,13 @@ class HeaderAndLogTests(TestCase):
         response = self.client.get("/healthz")
         self.assertIn("geolocation=()", response["Permissions-Policy"])
 
-    def test_a_403_is_logged_on_one_line(self):
+    def console_lines(self, request):
+        """The lines the console log prints while `request()` runs (sign-in
+        throttling's own lines left out)."""
         console = next(
             handler
             for handler in logging.getLogger().handlers
-            if any(type(f).__name__ == "ForbiddenOnOneLine" for f in handler.filters)
+            if any(type(f).__name__ == "RefusalOnOneLine" for f in handler.filters)
         )
         stream = io.StringIO()
         previous = console.setStream(stream)
@@ -261,14 +263,29 @@ class HeaderAndLogTests(TestCase):
         level = request_logger.level
         request_logger.setLevel(logging.WARNING)
         try:
-            self.client.force_login(make_user("writer", WRITER))
-            response = self.client.get("/admin/auth/user/")
+            response = request()
         finally:
             request_logger.setLevel(level)
             console.setStream(previous)
-        self.assertEqual(response.status_code, 403)
         lines = [line for line in stream.getvalue().splitlines() if "AXES" not in line]
+        return response, lines
+
+    def test_a_403_is_logged_on_one_line(self):
+        self.client.force_login(make_user("writer", WRITER))
+        response, lines = self.console_lines(
+            lambda: self.client.get("/admin/auth/user/")
+        )
+        self.assertEqual(response.status_code, 403)
         self.assertEqual(
             lines,
             ["Forbidden (Permission denied): /admin/auth/user/ (PermissionDenied)"],
         )
+
+    def test_a_host_not_allowed_is_logged_on_one_line(self):
+        response, lines = self.console_lines(
+            lambda: self.client.get("/", HTTP_HOST="evil.example")
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("Invalid HTTP_HOST header: 'evil.example'", lines[0])
+        self.assertTrue(lines[0].endswith("(DisallowedHost)"), lines[0])
