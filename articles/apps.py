@@ -61,6 +61,12 @@ class ArticlesConfig(AppConfig):
                 .exists()
             )
         )
+        from attachments.models import file_replaced
+
+        from .file_links import file_replaced as relink_file
+
+        # Links in bodies follow a replaced library file.
+        file_replaced.connect(relink_file, dispatch_uid="relink-replaced-file")
         from .search import repair_sqlite_index
 
         post_migrate.connect(repair_sqlite_index, dispatch_uid="repair-search-index")

@@ -1,13 +1,20 @@
 import secrets
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from newsroom.libraries import LibraryItem, delete_files_on_commit
 
 from .uploads import AUDIO, DOCUMENT, VIDEO, accepted_extensions_label
+
+# Sent when a save has replaced a library file's file (`attachment`; its
+# former address: `former_url`), for the apps that link to files: their links
+# should take readers to the new one (articles: articles/file_links.py).
+file_replaced = Signal()
 
 
 def file_path(instance, filename):
@@ -85,6 +92,18 @@ class Attachment(LibraryItem):
         from .usage import uses
 
         return uses.may_be_changed_by(self, user)
+
+    def file_replaced(self, former_name):
+        """The file was replaced: the former one is deleted on commit, its
+        address (when this site serves media) redirects to the new one, and
+        the apps linking to it are told (`file_replaced`)."""
+        super().file_replaced(former_name)
+        former_url = self.file.storage.url(former_name)
+        if former_url.startswith(settings.MEDIA_URL) and former_url.startswith("/"):
+            FormerFileURL.objects.update_or_create(
+                path=former_url, defaults={"attachment": self}
+            )
+        file_replaced.send(sender=type(self), attachment=self, former_url=former_url)
 
     def attach(self, upload):
         """Use a CheckedUpload (see attachments.uploads) as this file."""

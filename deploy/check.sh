@@ -9,7 +9,8 @@
 #                            with a task worker; then check that /readyz is
 #                            200 through it all, that a page is cached, that
 #                            publishing, editing and unpublishing make the
-#                            next request fresh, and that HTTP redirects
+#                            next request fresh, that HTTP redirects, and
+#                            that a replaced file's former address redirects
 #
 # DEPLOY_CHECK_POSTGRES=postgres://postgres@127.0.0.1:5432 runs --e2e on a
 # new PostgreSQL database there (dropped at the end) instead of SQLite.
@@ -198,6 +199,20 @@ Article.objects.get(headline__startswith="Deploy check story").unpublish()'
 get / >/dev/null
 ! grep -q "Deploy check story" "$tmp/body" || fail "the front page still shows it"
 ok "unpublish: the article answers 404 at once, and is off the front page"
+
+read -r former current < <("$python" manage.py shell -v 0 -c '
+from attachments.testing import file_bytes, make_attachment, upload
+from attachments.uploads import check_upload
+report = make_attachment("budget.pdf", title="Deploy check budget")
+former = report.file.url
+report.attach(check_upload(upload(file_bytes("pdf") + b"%%v2", "budget-v2.pdf")))
+report.save()
+print(former, report.file.url)')
+[ "$(get "$current")" = 200 ] && [ -z "$(header X-Cache)" ] \
+  || fail "nginx does not serve the library file $current itself"
+[ "$(get "$former")" = 301 ] && [ "$(header Location)" = "$current" ] \
+  || fail "the former address of a replaced file does not redirect: $(cat "$tmp/headers")"
+ok "media: nginx serves files; a replaced file's former address answers 301 to the new one"
 
 for port in "$app1" "$app2"; do
   pages=$(grep '"GET ' "$tmp/gunicorn-$port.log" | grep -vcE '/(healthz|readyz)' || true)

@@ -93,7 +93,7 @@ def delete_files_on_commit(names, storage):
 
 class ReplacedFileDeleted:
     """A library model's mixin: a save that replaces the item's `file`
-    deletes the file it had, once the save commits."""
+    deletes the file it had, once the save commits (`file_replaced`)."""
 
     def save(self, *args, **kwargs):
         manager = type(self)._default_manager
@@ -104,7 +104,12 @@ class ReplacedFileDeleted:
         )
         super().save(*args, **kwargs)
         if saved_file and saved_file != self.file.name:
-            delete_files_on_commit({saved_file}, self.file.storage)
+            self.file_replaced(saved_file)
+
+    def file_replaced(self, former_name):
+        """Called when a save has replaced the item's file, which was stored
+        as `former_name`: delete it once the save commits."""
+        delete_files_on_commit({former_name}, self.file.storage)
 
 
 class LibraryItem(ReplacedFileDeleted, models.Model):
