@@ -48,6 +48,8 @@ EDITOR_EXTENSIONS = {
     "Image": True,
     "Caption": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    # Links to the file library's files, chosen in its window (file-link.js).
+    "FileLink": {"pickerUrl": reverse_lazy("admin:attachments_attachment_choose")},
     "History": True,
     # django-prose-editor turns the browser's spell-check off unless told.
     "NoSpellCheck": False,

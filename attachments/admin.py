@@ -29,6 +29,13 @@ class AttachmentAdmin(LibraryAdminMixin, admin.ModelAdmin):
             fieldsets.append(("File", {"fields": ["file_details"]}))
         return fieldsets
 
+    def picker_data(self, attachment):
+        return {
+            "id": attachment.pk,
+            "url": attachment.file.url,
+            "title": attachment.title,
+        }
+
     @admin.display(description="Size", ordering="file_size")
     def size(self, attachment):
         return filesizeformat(attachment.file_size)

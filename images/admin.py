@@ -1,12 +1,9 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
@@ -18,7 +15,6 @@ from .forms import ImageForm
 from .models import Image
 from .renditions import USES
 
-PICKER_PAGE_SIZE = 24
 # The crops shown beside the focal point, to check each use at a glance.
 PREVIEWED_USES = ["lead", "card", "thumbnail", "social"]
 
@@ -162,23 +158,17 @@ class ImageAdmin(LibraryAdminMixin, admin.ModelAdmin):
             image.file.url,
         )
 
-    def response_add(self, request, obj, post_url_continue=None):
-        # Uploaded from the body editor's picker: back to it, the image chosen.
-        picker = request.GET.get("_picker", "")
-        if picker.lstrip("-").isdigit() and "_continue" not in request.POST:
-            url = reverse("admin:images_image_choose")
-            return redirect(f"{url}?CKEditorFuncNum={picker}&chosen={obj.pk}")
-        return super().response_add(request, obj, post_url_continue)
-
     def get_urls(self):
         def view(func):
             return self.admin_site.admin_view(func)
 
         return [
-            path("choose/", view(self.choose), name="images_image_choose"),
             path("<int:pk>/summary/", view(self.summary), name="images_image_summary"),
             *super().get_urls(),
         ]
+
+    def picker_data(self, image):
+        return self.summary_data(image)
 
     @staticmethod
     def summary_data(image):
@@ -201,41 +191,3 @@ class ImageAdmin(LibraryAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         image = get_object_or_404(Image, pk=pk)
         return JsonResponse(self.summary_data(image))
-
-    @method_decorator(never_cache)
-    def choose(self, request):
-        """The library in the body editor's "Browse…" window: pick to insert."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        query = request.GET.get("q", "").strip()[:200]
-        images = Image.objects.all()
-        if query:
-            images = images.filter(
-                Q(alt_text__icontains=query)
-                | Q(caption__icontains=query)
-                | Q(credit__icontains=query)
-                | Q(original_filename__icontains=query)
-            )
-        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("p"))
-        callback = request.GET.get("CKEditorFuncNum", "")
-        chosen = request.GET.get("chosen", "")
-        chosen_image = (
-            Image.objects.filter(pk=chosen).first() if chosen.isdigit() else None
-        )
-        return TemplateResponse(
-            request,
-            "admin/images/image/choose.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": "Choose an image",
-                "is_popup": True,
-                "page_obj": page,
-                "images": [(image, self.summary_data(image)) for image in page],
-                "query": query,
-                "callback": callback if callback.lstrip("-").isdigit() else "",
-                "chosen": self.summary_data(chosen_image) if chosen_image else None,
-                "can_add": self.has_add_permission(request),
-                "media": self.media,
-            },
-        )

@@ -154,6 +154,25 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def url(self, path):
         return self.live_server_url + path
 
+    def write_new_article(self, page, headline, section):
+        """Open the admin's new article form on `page`, give it a headline
+        and a section, and return the body editor, focused."""
+        page.goto(self.url("/admin/articles/article/add/"))
+        page.get_by_label("Headline").press_sequentially(headline)
+        page.get_by_label("Section").select_option(label=section.name)
+        editor_area = page.locator(".field-body .ProseMirror[contenteditable=true]")
+        editor_area.click()
+        return editor_area
+
+    def sign_in(self, page, user):
+        """Give the page's browser the session of `user` (signing in through
+        the form is the sign-in tests' business)."""
+        self.client.force_login(user)
+        cookie = self.client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.live_server_url}]
+        )
+
     def screenshot(self, page, name):
         """Keep a picture of `page` for the docs, when screenshots are asked
         for (NEWSROOM_SCREENSHOTS_DIR); otherwise do nothing."""

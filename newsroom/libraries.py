@@ -1,14 +1,20 @@
 """What the media libraries (images/, attachments/) share: who may change
 an item, as asked of the apps that show items to readers; the admin rule
-that follows from it; the size limit of an upload; and the deletion of a
-file its item no longer uses."""
+that follows from it, and the picker window of the body editor; the size
+limit of an upload; and the deletion of a file its item no longer uses."""
 
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 
 class PublicUses:
@@ -49,7 +55,78 @@ class PublicUses:
 
 class LibraryAdminMixin:
     """A library's admin: who uploaded an item is recorded, and who may
-    change it is the model's `may_be_changed_by`."""
+    change it is the model's `may_be_changed_by`.
+
+    It also offers the library to the body editor as a picker: a window
+    (`choose/`, named `<app>_<model>_choose`) that searches the library like
+    its list does and hands the chosen item's `picker_data` back to the
+    editor (static/admin-extra/library-picker.js), with a link to upload a
+    new item that comes back to it chosen.
+    """
+
+    picker_page_size = 24
+
+    def picker_data(self, item):
+        """Return what the editor is handed for `item`: at least its `id`
+        and `url`."""
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "choose/",
+                self.admin_site.admin_view(self.choose),
+                name=f"{opts.app_label}_{opts.model_name}_choose",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(never_cache)
+    def choose(self, request):
+        """The library in a window of the body editor: pick to insert."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:200]
+        items, _ = self.get_search_results(
+            request, self.model._default_manager.all(), query
+        )
+        page = Paginator(items, self.picker_page_size).get_page(request.GET.get("p"))
+        callback = request.GET.get("CKEditorFuncNum", "")
+        chosen = request.GET.get("chosen", "")
+        chosen_item = (
+            self.model._default_manager.filter(pk=chosen).first()
+            if chosen.isdigit()
+            else None
+        )
+        opts = self.opts
+        return TemplateResponse(
+            request,
+            f"admin/{opts.app_label}/{opts.model_name}/choose.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": opts,
+                "title": f"Choose {'an' if opts.verbose_name[0] in 'aeiou' else 'a'} "
+                f"{opts.verbose_name}",
+                "is_popup": True,
+                "page_obj": page,
+                "items": [(item, self.picker_data(item)) for item in page],
+                "query": query,
+                "callback": callback if _is_callback(callback) else "",
+                "chosen": self.picker_data(chosen_item) if chosen_item else None,
+                "can_add": self.has_add_permission(request),
+                "media": self.media,
+            },
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Uploaded from the body editor's picker: back to it, the item chosen.
+        picker = request.GET.get("_picker", "")
+        if _is_callback(picker) and "_continue" not in request.POST:
+            opts = self.opts
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_choose")
+            return redirect(f"{url}?CKEditorFuncNum={picker}&chosen={obj.pk}")
+        return super().response_add(request, obj, post_url_continue)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -59,6 +136,11 @@ class LibraryAdminMixin:
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+def _is_callback(value):
+    """True for the number the editor gave its picker window (CKEditorFuncNum)."""
+    return value.lstrip("-").isdigit()
 
 
 def check_upload_size(name, size, limit, *, items):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -408,6 +410,15 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The body editor's own extension: "link to a library file" (its button adds
+# links, which the Link extension already allows).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin-extra/file-link.js")],
+        "extensions": {"FileLink": html_tags(tags=["a"], attributes={"a": ["href"]})},
+    }
+]
 
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"

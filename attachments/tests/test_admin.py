@@ -187,3 +187,54 @@ class FileLibraryAdminTests(TemporaryMediaMixin, TestCase):
             )
         self.assertEqual(response.status_code, 302)
         self.assertNotIn(name, stored_files(self.media_root))
+
+
+class FilePickerTests(TemporaryMediaMixin, TestCase):
+    """The file library in the body editor's "link to a library file" window."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = make_user("writer", roles.WRITER)
+        cls.interview = make_attachment(
+            "interview.mp3", title="Interview with the mayor"
+        )
+        cls.report = make_attachment("budget.pdf", title="Budget 2025")
+
+    def setUp(self):
+        self.client.force_login(self.writer)
+
+    def test_the_picker_searches_and_offers_each_files_address(self):
+        response = self.client.get(
+            f"{CHANGELIST}choose/", {"CKEditorFuncNum": "1000000", "q": "budget"}
+        )
+        self.assertContains(response, "<title>Choose a file")
+        self.assertContains(response, 'data-callback="1000000"')
+        self.assertContains(response, f'data-url="{self.report.file.url}"')
+        self.assertContains(response, 'data-title="Budget 2025"')
+        self.assertNotContains(response, "Interview with the mayor")
+        self.assertContains(response, "library-picker.js")
+        self.assertContains(response, f"{CHANGELIST}add/?_picker=1000000")
+        response = self.client.get(f"{CHANGELIST}choose/", {"q": "nothing like it"})
+        self.assertContains(response, "No file matches “nothing like it”.")
+        self.assertContains(response, 'data-callback=""')
+
+    def test_a_file_uploaded_from_the_picker_comes_back_chosen(self):
+        response = self.client.post(
+            f"{CHANGELIST}add/?_picker=1000001",
+            {"file": upload(file_bytes("pdf"), "minutes.pdf"), "title": "Minutes"},
+        )
+        added = Attachment.objects.get(title="Minutes")
+        self.assertRedirects(
+            response,
+            f"{CHANGELIST}choose/?CKEditorFuncNum=1000001&chosen={added.pk}",
+            fetch_redirect_response=False,
+        )
+        page = self.client.get(response.url).content.decode()
+        self.assertRegex(page, rf'<template data-chosen [^>]*data-id="{added.pk}"')
+        self.assertIn(f'data-url="{added.file.url}"', page)
+
+    def test_only_staff_who_may_see_the_library_open_it(self):
+        self.client.logout()
+        response = self.client.get(f"{CHANGELIST}choose/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/admin/login/", response["Location"])

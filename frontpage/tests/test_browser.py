@@ -8,8 +8,6 @@ the editors' dashboard shows it with its read.
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
-
 from articles.roles import EDITOR
 from articles.testing import make_article, make_section, make_user
 from frontpage.models import Block
@@ -29,15 +27,6 @@ class FrontPageCurationTests(BrowserTestCase):
             "user_agent": DESKTOP_USER_AGENT.format(token=secrets.token_hex(8)),
             "viewport": {"width": 1280, "height": 900},
         }
-
-    def sign_in(self, page, user):
-        """Give the page's browser the session of `user` (signing in through
-        the form is the workflow tests' business)."""
-        self.client.force_login(user)
-        cookie = self.client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": self.live_server_url}]
-        )
 
     def test_editor_pins_an_article_it_appears_once_and_the_dashboard_shows_it(self):
         from playwright.sync_api import expect

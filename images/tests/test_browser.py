@@ -119,11 +119,7 @@ class EditorImageTests(TemporaryMediaMixin, BrowserTestCase):
         )
         self.log_in()
         page = self.page
-        page.goto(self.url("/admin/articles/article/add/"))
-        page.get_by_label("Headline").press_sequentially("Low tide")
-        page.get_by_label("Section").select_option(label=section.name)
-        editor_area = page.locator(".field-body .ProseMirror[contenteditable=true]")
-        editor_area.click()
+        editor_area = self.write_new_article(page, "Low tide", section)
         # The browser checks the spelling of what the editor types.
         self.assertNotEqual(editor_area.get_attribute("spellcheck"), "false")
         page.keyboard.type("The water went out.")
