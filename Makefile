@@ -108,4 +108,4 @@ node_modules/.installed: package.json package-lock.json
 	fi
 
 clean:
-	rm -rf $(VENV) $(VENV_NEXT) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) $(VENV_NEXT) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

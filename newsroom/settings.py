@@ -175,6 +175,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and its task worker (`make run`) write to one file: a write
+    # transaction takes the lock when it begins and waits for another's
+    # (up to 20 s), instead of failing with "database is locked" when two
+    # upgrade their read locks at once; with the WAL journal, pages are read
+    # while a write goes on. Options given in DATABASE_URL win.
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("timeout", 20)
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the content version that keeps cached pages exact, so every

@@ -1,4 +1,6 @@
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -6,7 +8,7 @@ import time
 import unittest
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -24,21 +26,49 @@ PRODUCTION = {
 }
 
 
-def run_django(code, **env):
+def start_django(code, **env):
+    """Start a Python process running `code` with the settings the
+    environment (this one's, less Django's, the database's and Redis's, plus
+    `env`) gives; return the Popen."""
     environment = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
     }
     environment.update(env)
-    return subprocess.run(  # noqa: S603 (fixed interpreter and arguments)
+    return subprocess.Popen(  # noqa: S603 (fixed interpreter and arguments)
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=BASE_DIR,
         env={"DJANGO_SETTINGS_MODULE": "newsroom.settings", **environment},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+
+
+def run_django(code, **env):
+    process = start_django(code, **env)
+    stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+# Two processes each read, wait (up to 2 s) until the other has read too, then
+# write, all in one transaction: what the site and its worker do at once.
+WRITE_AT_ONCE = """
+import os, time
+from pathlib import Path
+from django.db import connection, transaction
+me, other = Path(os.environ["ME"]), Path(os.environ["OTHER"])
+with transaction.atomic(), connection.cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM queue")
+    me.touch()
+    deadline = time.monotonic() + 2
+    while not other.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    cursor.execute("INSERT INTO queue VALUES (1)")
+with connection.cursor() as cursor:
+    print(cursor.execute("PRAGMA journal_mode").fetchone()[0])
+"""
 
 
 class SettingsFromEnvironmentTests(SimpleTestCase):
@@ -131,6 +161,47 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         self.assertEqual(prepared.stdout.split(), ["5"], prepared.stderr)
         self.assertEqual(unprepared.stdout.split(), ["None"], unprepared.stderr)
         self.assertEqual(sqlite.stdout.split(), ["None"], sqlite.stderr)
+
+    def write_at_once(self, database_url):
+        """Run WRITE_AT_ONCE in two processes; return their CompletedProcesses
+        and the rows written."""
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        database = folder / "db.sqlite3"
+        sqlite3.connect(database).execute("CREATE TABLE queue (n integer)").close()
+        url = database_url.format(database=database)
+        processes = [
+            start_django(
+                WRITE_AT_ONCE,
+                DJANGO_DEBUG="true",
+                DATABASE_URL=url,
+                ME=str(folder / name),
+                OTHER=str(folder / other),
+            )
+            for name, other in [("a", "b"), ("b", "a")]
+        ]
+        results = []
+        for process in processes:
+            stdout, stderr = process.communicate(timeout=60)
+            results.append((process.returncode, stdout.strip(), stderr))
+        with closing(sqlite3.connect(database)) as connection:
+            rows = connection.execute("SELECT count(*) FROM queue").fetchone()[0]
+        return results, rows
+
+    def test_sqlite_writers_in_two_processes_wait_for_each_other(self):
+        results, rows = self.write_at_once("sqlite:///{database}")
+        for returncode, stdout, stderr in results:
+            self.assertEqual((returncode, stdout), (0, "wal"), stderr)
+        self.assertEqual(rows, 2)
+        # What the options prevent: SQLite's default transactions, both
+        # reading before either writes, fail one of the writes.
+        results, rows = self.write_at_once(
+            "sqlite:///{database}?transaction_mode=DEFERRED&timeout=20"
+        )
+        failed = [stderr for returncode, _, stderr in results if returncode]
+        self.assertEqual(len(failed), 1, results)
+        self.assertIn("database is locked", failed[0])
+        self.assertEqual(rows, 1)
 
     def test_invalid_boolean_is_an_error(self):
         result = run_django("", DJANGO_DEBUG="maybe")
