@@ -30,7 +30,7 @@ from newsroom.background import (
 )
 from newsroom.widgets import ZonedSplitDateTime
 
-from . import autosave, bulk, presence, revisions, search, workflow
+from . import autosave, bulk, merging, presence, revisions, search, workflow
 from .forms import ArticleAdminForm
 from .list_filters import AutocompleteListFilter
 from .models import (
@@ -212,6 +212,20 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Search engines", {"fields": ["seo_title", "seo_description"]}),
         ("Advanced options", {"classes": ["collapse"], "fields": ["slug"]}),
     ]
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        # The rows of the inlines the editor may change are merged with the
+        # fields on a save made meanwhile (articles/merging.py).
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if obj is not None and inline.has_change_permission(request, obj):
+                formset = merging.with_merged_rows(formset)
+            yield formset, inline
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        for formset in formsets:
+            if isinstance(formset, merging.MergedRows):
+                formset.show_bases()  # shown again after a refused save
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
     def get_queryset(self, request):
         return (

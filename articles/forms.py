@@ -133,7 +133,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.merge = merging.merge(self, current, base)
         if stale:
             # Choices made on an older merge screen were about other values.
-            for conflict in self.merge.conflicts:
+            for conflict in self.merge.every_conflict():
                 conflict.choice = ""
         merging.apply(self, self.merge, current)
         if not stale and not self.merge.unresolved():
@@ -163,10 +163,8 @@ def merge_message(current, merge, *, stale):
         "changes were not saved yet: they are merged with theirs in the form "
         "below. Check it and save again."
     ]
-    if merge.taken:
-        lines.append(
-            f"Their changes are in the form: {', '.join(merge.taken_labels())}."
-        )
+    if taken := merge.taken_labels():
+        lines.append(f"Their changes are in the form: {', '.join(taken)}.")
     if conflicts:
         lines.append(
             f"You both changed {conflicts}: choose below which version of each to keep."

@@ -1,6 +1,7 @@
 """Builders for tests across apps: sections, authors and articles in one call."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 from itertools import count
 
 from django.utils import timezone
@@ -98,4 +99,60 @@ def change_form_data(article, *, publish_at=None, **changes):
             }
         )
     data.update(changes)
+    return data
+
+
+class _ArticleFormEntries(HTMLParser):
+    """The entries a browser submits from the admin's article form."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.entries = []
+        self.open_field = None  # [name, text or chosen values, is_select]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == "article_form"
+        name = attrs.get("name")
+        if not self.inside or "disabled" in attrs:
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and name and kind not in {"submit", "button", "file"}:
+            if kind not in {"checkbox", "radio"}:
+                self.entries.append((name, attrs.get("value", "")))
+            elif "checked" in attrs:
+                self.entries.append((name, attrs.get("value", "on")))
+        elif tag in {"textarea", "select"} and name:
+            self.open_field = [name, "" if tag == "textarea" else [], tag == "select"]
+        elif tag == "option" and self.open_field and "selected" in attrs:
+            self.open_field[1].append(attrs.get("value", ""))
+
+    def handle_data(self, data):
+        if self.open_field and not self.open_field[2]:
+            self.open_field[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag in {"textarea", "select"} and self.open_field:
+            name, value, is_select = self.open_field
+            values = value if is_select else [value.removeprefix("\n")]
+            self.entries += [(name, value) for value in values]
+            self.open_field = None
+
+
+def form_as_posted(response, **changes):
+    """Return the article form of an admin page as a browser posts it, in the
+    test client's format (lists of values), with `changes` applied; the
+    templates of new inline rows are left out, as a browser's form has them
+    only once "Add another" copied them."""
+    parser = _ArticleFormEntries()
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.entries:
+        if "__prefix__" not in name:
+            data.setdefault(name, []).append(value)
+    data.update({name: [value] for name, value in changes.items()})
     return data

@@ -10,9 +10,9 @@ import reversion
 
 from django.core.cache import cache
 
-from articles.models import Article
+from articles.models import Article, Author, Correction
 from articles.roles import EDITOR, WRITER
-from articles.testing import make_article, make_section, make_user
+from articles.testing import make_article, make_author, make_section, make_user
 from newsroom.browser import BrowserTestCase
 
 PASSWORD = "correct-horse-battery"
@@ -227,4 +227,62 @@ class EditorialWorkflowTests(BrowserTestCase):
         article.refresh_from_db()
         self.assertEqual(article.headline, new_headline)
         self.assertEqual(article.standfirst, new_standfirst)
+        self.assert_no_console_errors()
+
+    def test_rows_a_colleague_changed_meanwhile_are_merged_into_the_form(self):
+        from playwright.sync_api import expect
+
+        make_user("erin", EDITOR)
+        make_user("ethan", EDITOR)
+        article = make_article(
+            "Ferry strike ends", authors=[make_author("Ann"), make_author("Bob")]
+        )
+        Correction.objects.create(
+            article=article, text="The strike lasted four days.\nNot three."
+        )
+        change_url = self.url(f"/admin/articles/article/{article.pk}/change/")
+        second = self.open_page()
+        self.log_in(second, "ethan")
+        second.goto(change_url)
+
+        # Erin removes Bob from the byline and rewords the correction.
+        first = self.page
+        self.log_in(first, "erin")
+        first.goto(change_url)
+        first.locator("#id_bylines-1-DELETE").check()
+        first.locator("#id_corrections-0-text").fill("The strike lasted four days.")
+        first.get_by_role("button", name="Save", exact=True).click()
+        expect(first.locator(".messagelist .success")).to_contain_text(
+            ["was changed successfully"]
+        )
+
+        # Ethan, on the copy from before, changes the headline and adds an update.
+        second.locator("#id_headline").fill("Ferry strike ends after four days")
+        second.get_by_role("button", name="Add another Correction").click()
+        second.locator("#id_corrections-1-kind").select_option("update")
+        second.locator("#id_corrections-1-text").fill("Ferries run again.")
+        second.get_by_role("button", name="Save", exact=True).click()
+        expect(second.locator(".errorlist.nonfield li").nth(1)).to_have_text(
+            "Their changes are in the form: byline “Bob” (removed), correction "
+            "“The strike lasted four days.” (changed)."
+        )
+        for field, value in [
+            ("#id_corrections-0-text", "The strike lasted four days."),
+            ("#id_corrections-1-text", "Ferries run again."),
+            # Bob's row is gone: the byline's one saved row is Ann's.
+            ("#id_bylines-INITIAL_FORMS", "1"),
+        ]:
+            expect(second.locator(field)).to_have_value(value)
+
+        second.get_by_role("button", name="Save", exact=True).click()
+        expect(second.locator(".messagelist .success")).to_contain_text(
+            ["was changed successfully"]
+        )
+        article.refresh_from_db()
+        self.assertEqual(article.headline, "Ferry strike ends after four days")
+        self.assertEqual(article.byline_authors(), [Author.objects.get(name="Ann")])
+        self.assertQuerySetEqual(
+            article.corrections.values_list("text", flat=True),
+            ["The strike lasted four days.", "Ferries run again."],
+        )
         self.assert_no_console_errors()

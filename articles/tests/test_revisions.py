@@ -134,13 +134,17 @@ class RevisionTests(TestCase):
         self.assertEqual(response.status_code, 403)
 
 
-class LostUpdateTests(TestCase):
+class TwoEditorsTestCase(TestCase):
+    """Two editors who may change the same articles, in one section."""
+
     @classmethod
     def setUpTestData(cls):
         cls.first = make_user("fiona", "Editor", first_name="Fiona", last_name="First")
         cls.second = make_user("sam", "Editor")
         cls.section = make_section("World News", slug="world")
 
+
+class LostUpdateTests(TwoEditorsTestCase):
     def open_and_save(self, user, article, opened=None, **changes):
         """Log in as `user` and post the article's form as it was `opened`
         (by default: now), with `changes`."""
