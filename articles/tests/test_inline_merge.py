@@ -8,12 +8,13 @@ import django
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions
+from articles import revisions, roles
 from articles.models import Article, Correction
 from articles.testing import (
     form_as_posted,
     make_article,
     make_author,
+    make_user,
 )
 
 from .test_revisions import TwoEditorsTestCase
@@ -337,3 +338,45 @@ class InlineMergeTests(TwoEditorsTestCase):
         latest = revisions.versions_of(self.article).first()
         self.assertEqual(latest.revision.comment, "Changed Headline.")
         self.assertEqual(Article.objects.get().edit_version, 3)
+
+
+class WriterInlineMergeTests(TwoEditorsTestCase):
+    """A writer's stale save of their own draft, which an editor changed."""
+
+    def test_a_writers_stale_save_of_a_draft_keeps_the_editors_byline_change(self):
+        writer = make_user("wendy", roles.WRITER)
+        ann, cat = make_author("Ann"), make_author("Cat")
+        article = make_article(
+            "Draft headline",
+            section=self.section,
+            status=Article.Status.DRAFT,
+            authors=[ann],
+            created_by=writer,
+        )
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        self.client.force_login(writer)
+        opened_by_writer = form_as_posted(self.client.get(url))
+        self.client.force_login(self.first)
+        theirs = form_as_posted(self.client.get(url))
+        add_row(theirs, "bylines", author=str(cat.pk), position="1")
+        theirs["standfirst"] = ["Standfirst by the editor."]
+        self.assertEqual(self.client.post(url, theirs).status_code, 302)
+
+        self.client.force_login(writer)
+        response = self.client.post(
+            url, {**opened_by_writer, "headline": ["Headline by Wendy"]}
+        )
+        self.assertEqual(response.status_code, 200)
+        errors = " ".join(response.context["adminform"].form.non_field_errors())
+        self.assertIn("byline “Cat” (added)", errors)
+        response = self.client.post(url, form_as_posted(response))
+        self.assertEqual(response.status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual(
+            (article.headline, article.standfirst),
+            ("Headline by Wendy", "Standfirst by the editor."),
+        )
+        self.assertEqual(
+            list(article.bylines.values_list("author__name", flat=True)),
+            ["Ann", "Cat"],
+        )
