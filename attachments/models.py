@@ -10,6 +10,7 @@ from django.utils.text import Truncator, slugify
 from newsroom.libraries import LibraryItem, delete_files_on_commit
 
 from .uploads import AUDIO, DOCUMENT, VIDEO, accepted_extensions_label
+from .usage import uses
 
 # Sent when a save has replaced a library file's file (`attachment`; its
 # former address: `former_url`), for the apps that link to files: their links
@@ -34,6 +35,9 @@ class AttachmentQuerySet(models.QuerySet):
 
 
 class Attachment(LibraryItem):
+    # Live and scheduled articles link to files (registered by articles).
+    public_uses = uses
+
     class Kind(models.TextChoices):
         AUDIO = AUDIO, "Audio"
         VIDEO = VIDEO, "Video"
@@ -81,17 +85,6 @@ class Attachment(LibraryItem):
 
     def __str__(self):
         return Truncator(self.title or self.original_filename).chars(80)
-
-    def may_be_changed_by(self, user):
-        """Return True if `user` may replace the file or the description.
-
-        As for library images: changing a file that readers see (or will
-        see at a scheduled time) is an editor's decision; anyone else may
-        change only files they uploaded themselves that readers do not see yet.
-        """
-        from .usage import uses
-
-        return uses.may_be_changed_by(self, user)
 
     def file_replaced(self, former_name):
         """The file was replaced: the former one is deleted on commit, its

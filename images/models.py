@@ -12,6 +12,7 @@ from newsroom.libraries import LibraryItem, delete_files_on_commit
 
 from . import renditions
 from .uploads import FORMATS
+from .usage import uses
 
 
 def original_path(instance, filename):
@@ -37,6 +38,9 @@ class ImageQuerySet(models.QuerySet):
 
 
 class Image(LibraryItem):
+    # Live and scheduled articles show images (registered by articles).
+    public_uses = uses
+
     class Format(models.TextChoices):
         JPEG = "JPEG", "JPEG"
         PNG = "PNG", "PNG"
@@ -124,17 +128,6 @@ class Image(LibraryItem):
 
         if not in_bulk_job():
             enqueue_on_commit(generate_renditions, self.pk)
-
-    def may_be_changed_by(self, user):
-        """Return True if `user` may replace the file or the description.
-
-        Changing an image that readers see (or will see at a scheduled time)
-        is an editor's decision; anyone else may change only images they
-        uploaded themselves that readers do not see yet.
-        """
-        from .usage import uses
-
-        return uses.may_be_changed_by(self, user)
 
     def attach(self, upload):
         """Use a CleanUpload (see images.uploads) as this image's file."""

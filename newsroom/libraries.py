@@ -119,6 +119,20 @@ class LibraryAdminMixin:
             },
         )
 
+    def get_deleted_objects(self, objs, request):
+        """An item readers see (or will) is not deleted: the delete page
+        lists it as protected, naming what to do first."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        for item in objs:
+            if item.is_seen_by_readers():
+                protected.append(
+                    f"“{item}”: live or scheduled articles show it to readers. "
+                    "Take it out of them first, or replace its file."
+                )
+        return deleted, counts, perms_needed, protected
+
     def response_add(self, request, obj, post_url_continue=None):
         # Uploaded from the body editor's picker: back to it, the item chosen.
         picker = request.GET.get("_picker", "")
@@ -196,7 +210,10 @@ class ReplacedFileDeleted:
 
 class LibraryItem(ReplacedFileDeleted, models.Model):
     """What an item of a library records of its upload: who, when, and the
-    file's name on the uploader's computer."""
+    file's name on the uploader's computer; and what follows from readers
+    seeing it, as the library's `public_uses` (a PublicUses) answer."""
+
+    public_uses = None  # each library's PublicUses
 
     original_filename = models.CharField(
         "uploaded as", max_length=255, blank=True, editable=False
@@ -213,3 +230,12 @@ class LibraryItem(ReplacedFileDeleted, models.Model):
 
     class Meta:
         abstract = True
+
+    def is_seen_by_readers(self):
+        """Return True if readers see the item (or will, at a scheduled time)."""
+        return self.public_uses.is_seen_by_readers(self)
+
+    def may_be_changed_by(self, user):
+        """Return True if `user` may replace the item's file or description
+        (PublicUses.may_be_changed_by)."""
+        return self.public_uses.may_be_changed_by(self, user)

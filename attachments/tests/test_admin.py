@@ -188,6 +188,31 @@ class FileLibraryAdminTests(TemporaryMediaMixin, TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertNotIn(name, stored_files(self.media_root))
 
+    def test_a_file_readers_are_linked_to_is_not_deleted(self):
+        url = f"{CHANGELIST}{self.report.pk}/delete/"
+        live = make_article(body=f'<p><a href="{self.report.file.url}">PDF</a></p>')
+        page = self.client.get(url)
+        self.assertContains(page, "live or scheduled articles show it to readers")
+        response = self.client.post(url, {"post": "yes"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(Attachment.objects.filter(pk=self.report.pk).exists())
+        # The bulk action refuses it too.
+        response = self.client.post(
+            CHANGELIST,
+            {
+                "action": "delete_selected",
+                "_selected_action": [self.report.pk],
+                "post": "yes",
+            },
+        )
+        self.assertContains(response, "Take it out of them first")
+        self.assertTrue(Attachment.objects.filter(pk=self.report.pk).exists())
+        # Linked from a draft only: readers do not see it, so it may go.
+        live.status = Article.Status.DRAFT
+        live.save()
+        self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 302)
+        self.assertFalse(Attachment.objects.filter(pk=self.report.pk).exists())
+
 
 class FilePickerTests(TemporaryMediaMixin, TestCase):
     """The file library in the body editor's "link to a library file" window."""

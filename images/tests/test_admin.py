@@ -168,6 +168,27 @@ class LibraryAdminTests(TemporaryMediaMixin, TestCase):
         self.assertContains(response, "admin-extra/image-chooser.js")
 
 
+class ImageDeletionTests(TemporaryMediaMixin, TestCase):
+    def setUp(self):
+        self.client.force_login(make_user("editor", roles.EDITOR))
+        self.image = make_image(alt_text="Ships in the strait")
+        self.url = f"{CHANGELIST}{self.image.pk}/delete/"
+
+    def test_an_image_in_a_live_articles_body_is_not_deleted(self):
+        article = make_article(
+            body=f'<figure><img src="/x.jpg" alt="" data-file="{self.image.pk}">'
+            "<figcaption>Ships.</figcaption></figure>"
+        )
+        self.assertContains(
+            self.client.get(self.url), "live or scheduled articles show it to readers"
+        )
+        self.assertEqual(self.client.post(self.url, {"post": "yes"}).status_code, 200)
+        self.assertTrue(Image.objects.filter(pk=self.image.pk).exists())
+        article.delete()
+        self.assertEqual(self.client.post(self.url, {"post": "yes"}).status_code, 302)
+        self.assertFalse(Image.objects.filter(pk=self.image.pk).exists())
+
+
 class MediaTests(TemporaryMediaMixin, TestCase):
     def test_library_files_are_served_with_a_year_of_caching(self):
         image = make_image()
