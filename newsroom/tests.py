@@ -168,8 +168,16 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         folder = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, folder)
         database = folder / "db.sqlite3"
-        sqlite3.connect(database).execute("CREATE TABLE queue (n integer)").close()
         url = database_url.format(database=database)
+        # The site's first connection (`migrate`, before the site and the
+        # worker start) sets the journal: done here by the settings too.
+        created = run_django(
+            "from django.db import connection; "
+            "connection.cursor().execute('CREATE TABLE queue (n integer)')",
+            DJANGO_DEBUG="true",
+            DATABASE_URL=url,
+        )
+        self.assertEqual(created.returncode, 0, created.stderr)
         processes = [
             start_django(
                 WRITE_AT_ONCE,

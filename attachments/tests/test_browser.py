@@ -10,6 +10,23 @@ from attachments.testing import make_attachment
 from images.testing import TemporaryMediaMixin
 from newsroom.browser import BrowserTestCase, click_closing_popup
 
+# Select the first text of the body editor that reads `text` (the argument).
+SELECT_TEXT = """text => {
+  const editor = document.querySelector(".field-body [contenteditable=true]")
+  const walker = document.createTreeWalker(editor, NodeFilter.SHOW_TEXT)
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(text)
+    if (at < 0) continue
+    const range = document.createRange()
+    range.setStart(node, at)
+    range.setEnd(node, at + text.length)
+    getSelection().removeAllRanges()
+    getSelection().addRange(range)
+    return getSelection().toString() === text
+  }
+  return false
+}"""
+EDITOR = ".field-body .ProseMirror[contenteditable=true]"
 BUTTON = ".field-body .prose-menubar__button[title='link to a library file']"
 
 
@@ -25,6 +42,20 @@ class FileLinkTests(TemporaryMediaMixin, BrowserTestCase):
         picker.get_by_role("button", name="Search").click()
         click_closing_popup(picker.get_by_role("button", name=re.compile(title)))
 
+    def select(self, page, text):
+        """Select `text` in the body editor, as a reader of the page would
+        with the mouse (pressed keys return before the selection moves)."""
+        from playwright.sync_api import expect
+
+        found = page.evaluate(SELECT_TEXT, text)
+        body = page.locator(EDITOR).inner_html()
+        self.assertTrue(found, f"“{text}” is not in {body}")
+        # The editor has it too once its toolbar offers to link a selection.
+        link_button = page.locator(
+            ".field-body .prose-menubar__button[title='insert link']"
+        )
+        expect(link_button).not_to_have_class(re.compile(r"\bdisabled\b"))
+
     def test_editor_links_words_and_inserts_a_files_title(self):
         from playwright.sync_api import expect
 
@@ -35,8 +66,7 @@ class FileLinkTests(TemporaryMediaMixin, BrowserTestCase):
         page = self.page
         editor_area = self.write_new_article(page, "Budget day", section)
         page.keyboard.type("Read the budget")
-        for _ in "the budget":
-            page.keyboard.press("Shift+ArrowLeft")
+        self.select(page, "the budget")
         self.choose_file(page, "Budget 2025 in full")
         link = editor_area.locator("a", has_text="the budget")
         expect(link).to_have_attribute("href", budget.file.url)

@@ -40,10 +40,30 @@ function linkChosenFile(editor, selection, url, data) {
   }
 }
 
+// The selection the editor sees: the document's, when it is in the editor
+// (the editor's own state follows it on "selectionchange", which may not
+// have arrived yet when the button is pressed right after selecting).
+function visibleSelection(editor) {
+  const { view } = editor
+  const dom = window.getSelection()
+  if (
+    dom &&
+    dom.rangeCount &&
+    view.dom.contains(dom.anchorNode) &&
+    view.dom.contains(dom.focusNode)
+  ) {
+    const anchor = view.posAtDOM(dom.anchorNode, dom.anchorOffset)
+    const head = view.posAtDOM(dom.focusNode, dom.focusOffset)
+    return { from: Math.min(anchor, head), to: Math.max(anchor, head) }
+  }
+  const { from, to } = editor.state.selection
+  return { from, to }
+}
+
 function chooseFile(editor, pickerUrl) {
   listen()
   const number = nextCallback++
-  const { from, to } = editor.state.selection
+  const { from, to } = visibleSelection(editor)
   waiting.set(number, (url, data) =>
     linkChosenFile(editor, { from, to }, url, data),
   )
