@@ -19,6 +19,7 @@ from django.db import transaction
 from attachments.models import Attachment
 from newsroom.background import enqueue_on_commit, retried_task
 
+from .html import link_end
 from .models import Article
 
 
@@ -30,7 +31,7 @@ def file_replaced(sender, attachment, former_url, **kwargs):
 def relinked(body, former_url, url):
     """Return `body` with its links to `former_url` (also as the end of a
     full address, https://host/media/…) going to `url`."""
-    return body.replace(f'{former_url}"', f'{url}"')
+    return body.replace(link_end(former_url), link_end(url))
 
 
 @retried_task()

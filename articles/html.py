@@ -81,6 +81,13 @@ _BLOCK_END = re.compile(
 )
 
 
+def link_end(url):
+    """Return how a body's link to `url` ends, by that address or by a full
+    one ending in it (https://host/media/…): the address and the closing
+    quote of its href, as the sanitizer writes every attribute."""
+    return f'{url}"'
+
+
 def html_to_text(html_text):
     """Return body HTML as plain text, one block (paragraph, heading) per line."""
     text = html.unescape(strip_tags(_BLOCK_END.sub("\n", html_text or "")))

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from newsroom.links import reverse_cached
 
 from . import events, visibility
-from .html import EDITOR_EXTENSIONS, clean_html, html_to_text
+from .html import EDITOR_EXTENSIONS, clean_html, html_to_text, link_end
 
 
 class Author(models.Model):
@@ -143,7 +143,7 @@ class ArticleQuerySet(models.QuerySet):
     def linking_to(self, url):
         """Return articles whose body links to `url` (a library file's), by
         that address or by a full one ending in it (https://host/media/…)."""
-        return self.filter(body__contains=f'{url}"')
+        return self.filter(body__contains=link_end(url))
 
     def in_section(self, section, *, sections=None):
         """Return articles filed in the section or any section below it

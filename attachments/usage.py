@@ -3,7 +3,7 @@ apps that link to files (attachments imports no other app), as images/usage.py
 does for pictures.
 
 An app that shows library files to readers registers a check with
-`register_public_use`; `is_seen_by_readers(attachment)` asks them all. The
+`register_public_use`; `Attachment.is_seen_by_readers()` asks them all. The
 file admin uses it to keep files that readers see (or are about to) out of
 reach of writers' changes.
 """
@@ -12,4 +12,3 @@ from newsroom.libraries import PublicUses
 
 uses = PublicUses()
 register_public_use = uses.register
-is_seen_by_readers = uses.is_seen_by_readers
